@@ -1,0 +1,1 @@
+package io.mirrorswitch.proxy.cli; public class Main { public static void main(String[] a){} }
