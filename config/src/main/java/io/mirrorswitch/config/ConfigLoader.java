@@ -1,0 +1,222 @@
+package io.mirrorswitch.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads the YAML config into a {@link MirrorswitchConfig}. Every problem stops with one {@link ConfigException}
+ * line; nothing is half-applied because the result is built only once everything validated.
+ */
+public final class ConfigLoader {
+    private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Pattern PROBE_IMAGE =
+            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
+                    + ":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final String ORIGIN = "an http:// or https:// URL with a host and no path, e.g. https://mirror.example";
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static ConfigLoader withSystemEnv() {
+        return new ConfigLoader(System.getenv());
+    }
+
+    /** The configuration {@code serve} runs when no file is given: Docker Hub behind 0.0.0.0:5080. */
+    public MirrorswitchConfig embeddedDefault() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("default-config.yaml")) {
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded default config is unreadable", e);
+        }
+    }
+
+    public MirrorswitchConfig load(Path file) {
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            throw ConfigException.of(file + ": cannot read config file (" + e.getMessage() + ")");
+        }
+    }
+
+    public MirrorswitchConfig parse(String yamlText) {
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(new SafeConstructor(options)).load(yamlText);
+        } catch (YAMLException e) {
+            throw ConfigException.of("config: not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigException("config", root, "a mapping with at least an 'upstreams' list");
+        }
+        EnvSubstitution envSubstitution = new EnvSubstitution(env);
+        return read(new YamlSection("", map, envSubstitution::apply));
+    }
+
+    private MirrorswitchConfig read(YamlSection root) {
+        HostPort listen = HostPort.parse("listen", root.string("listen").orElse("0.0.0.0:5080"));
+        HostPort admin = HostPort.parse("admin", root.string("admin").orElse("0.0.0.0:5081"));
+        Optional<URI> publicUrl = root.string("publicUrl").map(s -> origin("publicUrl", s));
+        List<UpstreamConfig> upstreams = upstreams(root);
+        HealthConfig health = root.section("health").map(this::health).orElse(HealthConfig.DEFAULTS);
+        SelectionConfig selection = root.section("selection").map(this::selection).orElse(SelectionConfig.DEFAULTS);
+        TimeoutsConfig timeouts = root.section("timeouts").map(this::timeouts).orElse(TimeoutsConfig.DEFAULTS);
+        root.rejectUnknownKeys();
+        return new MirrorswitchConfig(listen, admin, publicUrl, upstreams, health, selection, timeouts);
+    }
+
+    private List<UpstreamConfig> upstreams(YamlSection root) {
+        List<YamlSection> sections = root.sections("upstreams");
+        if (sections.isEmpty()) {
+            throw ConfigException.missing("upstreams", "a list of at least one upstream with name and url");
+        }
+        List<UpstreamConfig> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < sections.size(); i++) {
+            UpstreamConfig upstream = upstream(sections.get(i), i + 1);
+            if (!names.add(upstream.name())) {
+                throw new ConfigException(sections.get(i).key("name"), upstream.name(), "a name used by one upstream only");
+            }
+            out.add(upstream);
+        }
+        return out;
+    }
+
+    private UpstreamConfig upstream(YamlSection s, int position) {
+        String name = s.requiredString("name", "a short name such as hub1");
+        if (!UPSTREAM_NAME.matcher(name).matches()) {
+            throw new ConfigException(s.key("name"), name, "lower-case letters, digits, '.', '_' or '-'");
+        }
+        URI url = origin(s.key("url"), s.requiredString("url", ORIGIN));
+        int priority = s.integer("priority", position, 0);
+        Optional<String> username = s.string("username");
+        Optional<Secret> password = s.string("password").map(Secret::new);
+        Optional<String> passwordFile = s.string("passwordFile");
+        if (password.isPresent() && passwordFile.isPresent()) {
+            throw new ConfigException(s.key("passwordFile"), passwordFile.get(), "either password or passwordFile, not both");
+        }
+        if (passwordFile.isPresent()) {
+            password = Optional.of(readSecret(s.key("passwordFile"), passwordFile.get()));
+        }
+        if (username.isPresent() != password.isPresent()) {
+            String missing = username.isPresent() ? "password" : "username";
+            throw ConfigException.missing(s.key(missing), "username and password (or passwordFile) together");
+        }
+        s.rejectUnknownKeys();
+        return new UpstreamConfig(name, url, priority, username, password);
+    }
+
+    private HealthConfig health(YamlSection s) {
+        HealthConfig d = HealthConfig.DEFAULTS;
+        String probe = s.string("probe").orElse(d.probe());
+        if (!PROBE_IMAGE.matcher(probe).matches()) {
+            throw new ConfigException(s.key("probe"), probe, "an image name with a tag, e.g. library/alpine:3.19");
+        }
+        HealthConfig h = new HealthConfig(
+                positive(s, "interval", d.interval()),
+                probe,
+                positive(s, "timeout", d.timeout()),
+                positive(s, "slowAfter", d.slowAfter()),
+                s.integer("rise", d.rise(), 1),
+                s.integer("fall", d.fall(), 1),
+                s.integer("deepEvery", d.deepEvery(), 1),
+                positive(s, "throttleCooldown", d.throttleCooldown()));
+        s.rejectUnknownKeys();
+        return h;
+    }
+
+    private SelectionConfig selection(YamlSection s) {
+        SelectionConfig d = SelectionConfig.DEFAULTS;
+        String policyText = s.string("policy").orElse(d.policy().word());
+        SelectionConfig.Policy policy = switch (policyText) {
+            case "priority" -> SelectionConfig.Policy.PRIORITY;
+            case "fastest" -> SelectionConfig.Policy.FASTEST;
+            default -> throw new ConfigException(s.key("policy"), policyText, "priority or fastest");
+        };
+        var failbackAfter = s.raw("failbackAfter").map(v -> Durations.parse(s.key("failbackAfter"), v)).orElse(d.failbackAfter());
+        double margin = s.string("margin").map(m -> percent(s.key("margin"), m)).orElse(d.margin());
+        s.rejectUnknownKeys();
+        return new SelectionConfig(policy, failbackAfter, margin);
+    }
+
+    private TimeoutsConfig timeouts(YamlSection s) {
+        TimeoutsConfig d = TimeoutsConfig.DEFAULTS;
+        TimeoutsConfig t = new TimeoutsConfig(
+                positive(s, "connect", d.connect()),
+                positive(s, "firstByte", d.firstByte()),
+                positive(s, "idle", d.idle()),
+                s.raw("minThroughput").map(v -> ByteRates.parse(s.key("minThroughput"), v))
+                        .orElse(d.minThroughputBytesPerSecond()),
+                positive(s, "throughputWindow", d.throughputWindow()));
+        s.rejectUnknownKeys();
+        return t;
+    }
+
+    private static java.time.Duration positive(YamlSection s, String name, java.time.Duration fallback) {
+        java.time.Duration d = s.raw(name).map(v -> Durations.parse(s.key(name), v)).orElse(fallback);
+        if (d.isZero()) {
+            throw new ConfigException(s.key(name), Durations.format(d), "a duration above zero");
+        }
+        return d;
+    }
+
+    private static double percent(String key, String text) {
+        try {
+            double value = text.endsWith("%")
+                    ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+                    : Double.parseDouble(text);
+            if (value >= 0 && value < 10) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(key, text, "a percentage such as 20% (or a fraction such as 0.2)");
+    }
+
+    private static URI origin(String key, String text) {
+        try {
+            URI uri = new URI(text);
+            boolean httpScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            boolean noPath = uri.getRawPath() == null || uri.getRawPath().isEmpty();
+            if (httpScheme && uri.getHost() != null && noPath && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
+                return uri;
+            }
+            if (httpScheme && "/".equals(uri.getRawPath())) {
+                throw new ConfigException(key, text, ORIGIN + " (no trailing slash)");
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below
+        }
+        throw new ConfigException(key, text, ORIGIN);
+    }
+
+    private static Secret readSecret(String key, String file) {
+        try {
+            return new Secret(Files.readString(Path.of(file)).strip());
+        } catch (IOException e) {
+            throw new ConfigException(key, file, "a readable file holding the password");
+        }
+    }
+}

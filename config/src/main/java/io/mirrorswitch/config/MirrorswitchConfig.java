@@ -1,0 +1,28 @@
+package io.mirrorswitch.config;
+
+import java.net.URI;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole effective configuration, immutable. {@code upstreams} is sorted by priority (then by the order in
+ * the file), which is the order requests fail over in.
+ */
+public record MirrorswitchConfig(
+        HostPort listen,
+        HostPort admin,
+        Optional<URI> publicUrl,
+        List<UpstreamConfig> upstreams,
+        HealthConfig health,
+        SelectionConfig selection,
+        TimeoutsConfig timeouts) {
+
+    public MirrorswitchConfig {
+        upstreams = upstreams.stream().sorted(Comparator.comparingInt(UpstreamConfig::priority)).toList();
+    }
+
+    public Optional<UpstreamConfig> upstream(String name) {
+        return upstreams.stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+}
