@@ -1,0 +1,69 @@
+package io.mirrorswitch.proxy;
+
+import io.mirrorswitch.proxy.auth.AuthGate;
+import io.mirrorswitch.proxy.auth.TokenEndpoint;
+import io.mirrorswitch.proxy.relay.RelayHandler;
+import io.mirrorswitch.proxy.route.RegistryRoute;
+import io.mirrorswitch.proxy.route.RouteException;
+import io.mirrorswitch.proxy.route.RouteParser;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Methods;
+
+/**
+ * Everything registry:2 talks to on the listen port: our token endpoint, and the v2 pull routes behind our own
+ * auth. Order matters: non-pull methods are refused before auth (405), bad names before any upstream I/O (400),
+ * and a request without our token is challenged without touching an upstream.
+ */
+final class RegistryPortHandler implements HttpHandler {
+    private final TokenEndpoint tokenEndpoint;
+    private final AuthGate authGate;
+    private final RelayHandler relay;
+
+    RegistryPortHandler(TokenEndpoint tokenEndpoint, AuthGate authGate, RelayHandler relay) {
+        this.tokenEndpoint = tokenEndpoint;
+        this.authGate = authGate;
+        this.relay = relay;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        exchange.startBlocking();
+        AccessLog.attach(exchange);
+        boolean pullMethod = exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD);
+        if (exchange.isHostIncludedInRequestURI() || exchange.getRequestMethod().equals(Methods.CONNECT)) {
+            RegistryError.send(exchange, 400, "UNSUPPORTED", "mirrorswitch is not a forward proxy", null);
+            return;
+        }
+        String path = exchange.getRequestURI();
+        if (path.equals("/token")) {
+            if (pullMethod) {
+                tokenEndpoint.handleRequest(exchange);
+            } else {
+                RegistryError.send(exchange, 405, "UNSUPPORTED", "the token endpoint answers GET only", null);
+            }
+            return;
+        }
+        if (!pullMethod) {
+            RegistryError.send(exchange, 405, "UNSUPPORTED", "mirrorswitch relays pulls only (GET and HEAD)", null);
+            return;
+        }
+        RegistryRoute route;
+        try {
+            route = RouteParser.parse(path);
+        } catch (RouteException e) {
+            RegistryError.send(exchange, e.status(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
+            return;
+        }
+        String scope = route.scope().orElse(null);
+        if (!authGate.admits(exchange, scope)) {
+            authGate.challenge(exchange, scope);
+            return;
+        }
+        relay.relay(exchange, route);
+    }
+}
