@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -63,6 +65,13 @@ public final class ConfigLoader {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
             root = new Yaml(new SafeConstructor(options)).load(yamlText);
+        } catch (MarkedYAMLException e) {
+            // Only the problem and its position: SnakeYAML's full message quotes the offending line, which may
+            // hold a password.
+            Mark mark = e.getProblemMark();
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String problem = e.getProblem() == null ? "unreadable" : e.getProblem().replaceAll("\\s+", " ").strip();
+            throw ConfigException.of("config: not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
             throw ConfigException.of("config: not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
         }

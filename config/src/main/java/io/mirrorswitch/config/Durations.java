@@ -17,13 +17,19 @@ public final class Durations {
         if (m == null || !m.matches()) {
             throw new ConfigException(key, value, EXPECTED);
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            d.toMillis(); // everything downstream works in milliseconds; an overflow must be a config error here
+            return d;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(key, value, EXPECTED);
+        }
     }
 
     /** The shortest exact form, so a printed config reads back to the same value. */
