@@ -1,0 +1,176 @@
+package io.mirrorswitch.health;
+
+import io.mirrorswitch.config.HealthConfig;
+import io.mirrorswitch.config.SelectionConfig;
+import io.mirrorswitch.config.UpstreamConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The board's whole state, immutable, with pure transitions: a probe result, a traffic report or a new upstream
+ * list goes in, the next state comes out together with what happened (a switch, notices worth a log line).
+ * {@link HealthBoard} only serializes the writers and publishes the result.
+ */
+record BoardState(
+        HealthSnapshot snapshot,
+        List<UpstreamConfig> configs,
+        List<UpstreamConfig> candidates,
+        HealthConfig health,
+        SelectionPolicy policy,
+        ChallengerStreak streak) {
+
+    /** A log-worthy change of one upstream, or of the whole board. */
+    record Notice(boolean warn, String text) {
+    }
+
+    record Transition(BoardState next, Optional<SwitchEvent> switched, List<Notice> notices) {
+    }
+
+    static BoardState initial(List<UpstreamConfig> configs, HealthConfig health, SelectionConfig selection, Instant now) {
+        List<UpstreamHealth> ups = sorted(configs).stream().map(UpstreamHealth::unknown).toList();
+        SelectionPolicy policy = SelectionPolicy.of(selection, health);
+        HealthSnapshot snapshot = new HealthSnapshot(now, policy.name(), ups, Optional.empty(), Optional.empty(),
+                "waiting for the first probe rounds", false, List.of());
+        return new BoardState(snapshot, sorted(configs), candidates(sorted(configs), ups, Optional.empty(), policy),
+                health, policy, ChallengerStreak.NONE);
+    }
+
+    Transition withProbe(ProbeResult result, Instant now) {
+        return update(result.upstream(), h -> HealthTransitions.probed(h, result, health, now), "",
+                Optional.of(result.upstream()), now);
+    }
+
+    Transition withTraffic(TrafficReport report, Instant now) {
+        return update(report.upstream(), h -> HealthTransitions.traffic(h, report, health, now), " on live traffic",
+                Optional.empty(), now);
+    }
+
+    /** Live reload: upstreams whose name survives keep their health; new ones start unknown. */
+    Transition withUpstreams(List<UpstreamConfig> newConfigs, HealthConfig newHealth, SelectionConfig selection,
+                             Instant now) {
+        List<UpstreamConfig> ordered = sorted(newConfigs);
+        Map<String, UpstreamHealth> old = snapshot.upstreams().stream()
+                .collect(Collectors.toMap(UpstreamHealth::name, Function.identity()));
+        List<UpstreamHealth> ups = ordered.stream()
+                .map(c -> old.containsKey(c.name()) ? old.get(c.name()).reconfigured(c) : UpstreamHealth.unknown(c))
+                .toList();
+        Optional<String> active = snapshot.active().filter(a -> ordered.stream().anyMatch(c -> c.name().equals(a)));
+        SelectionPolicy newPolicy = SelectionPolicy.of(selection, newHealth);
+        HealthSnapshot kept = new HealthSnapshot(snapshot.at(), newPolicy.name(), snapshot.upstreams(), active,
+                active.isPresent() ? snapshot.since() : Optional.empty(),
+                active.isPresent() ? snapshot.reason() : "the active upstream was removed from the config",
+                snapshot.allDown(), snapshot.history());
+        return new BoardState(kept, ordered, candidates, newHealth, newPolicy, ChallengerStreak.NONE)
+                .reselect(ups, Optional.empty(), now, new ArrayList<>());
+    }
+
+    private Transition update(String name, Function<UpstreamHealth, UpstreamHealth> change, String via,
+                              Optional<String> probed, Instant now) {
+        Optional<UpstreamHealth> before = snapshot.upstream(name);
+        if (before.isEmpty()) {
+            // A late result for an upstream removed by a reload.
+            return new Transition(this, Optional.empty(), List.of());
+        }
+        UpstreamHealth after = change.apply(before.get());
+        List<Notice> notices = new ArrayList<>();
+        notice(before.get(), after, via).ifPresent(notices::add);
+        List<UpstreamHealth> ups = snapshot.upstreams().stream().map(u -> u.name().equals(name) ? after : u).toList();
+        return reselect(ups, probed, now, notices);
+    }
+
+    private Optional<Notice> notice(UpstreamHealth before, UpstreamHealth after, String via) {
+        if (before.healthy() && !after.healthy()) {
+            return Optional.of(new Notice(true, after.name() + " ejected" + via + ": " + HealthText.down(after, health.fall())));
+        }
+        if (!before.healthy() && after.healthy()) {
+            String rounds = after.rounds() == 1 ? "first round" : after.consecutiveOk() + " good rounds";
+            return Optional.of(new Notice(false, after.name() + " healthy (" + rounds + "): " + HealthText.up(after)));
+        }
+        if (!before.judged() && after.judged()) {
+            return Optional.of(new Notice(true, after.name() + " unhealthy" + via + " at start: "
+                    + HealthText.down(after, health.fall())));
+        }
+        return Optional.empty();
+    }
+
+    /** Re-decides the active upstream after the upstreams changed. */
+    private Transition reselect(List<UpstreamHealth> ups, Optional<String> probed, Instant now, List<Notice> notices) {
+        Optional<String> active = snapshot.active();
+        boolean anyHealthy = ups.stream().anyMatch(UpstreamHealth::healthy);
+        if (!anyHealthy) {
+            boolean allJudged = ups.stream().allMatch(UpstreamHealth::judged);
+            String reason = nobodyHealthy(ups, active, allJudged);
+            if (allJudged && !snapshot.allDown()) {
+                notices.add(new Notice(true, reason));
+            }
+            HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, active, snapshot.since(), reason, allJudged,
+                    snapshot.history());
+            return done(next, ChallengerStreak.NONE, Optional.empty(), notices);
+        }
+        Choice choice = policy.choose(new SelectionInput(ups, active, probed, now, streak));
+        if (active.filter(choice.active()::equals).isPresent()) {
+            boolean recovered = !snapshot.ready();
+            String reason = recovered ? "recovered: " + HealthText.up(find(ups, choice.active())) : snapshot.reason();
+            if (recovered) {
+                notices.add(new Notice(false, reason));
+            }
+            HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, active, snapshot.since(), reason, false,
+                    snapshot.history());
+            return done(next, choice.streak(), Optional.empty(), notices);
+        }
+        SwitchEvent event = new SwitchEvent(now, active, choice.active(), choice.reason());
+        List<SwitchEvent> history = new ArrayList<>(snapshot.history());
+        history.add(event);
+        if (history.size() > HealthSnapshot.HISTORY_SIZE) {
+            history.subList(0, history.size() - HealthSnapshot.HISTORY_SIZE).clear();
+        }
+        HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, Optional.of(choice.active()), Optional.of(now),
+                choice.reason(), false, history);
+        return done(next, choice.streak(), Optional.of(event), notices);
+    }
+
+    private String nobodyHealthy(List<UpstreamHealth> ups, Optional<String> active, boolean allJudged) {
+        String states = ups.stream().map(u -> HealthText.down(u, health.fall())).collect(Collectors.joining(", "));
+        if (active.isPresent()) {
+            return "no upstream healthy, keeping " + active.get() + " (last known good): " + states;
+        }
+        return allJudged ? "no upstream healthy yet: " + states : "waiting for the first probe rounds: " + states;
+    }
+
+    private Transition done(HealthSnapshot next, ChallengerStreak nextStreak, Optional<SwitchEvent> event,
+                            List<Notice> notices) {
+        List<UpstreamConfig> order = candidates(configs, next.upstreams(), next.active(), policy);
+        return new Transition(new BoardState(next, configs, order, health, policy, nextStreak), event, List.copyOf(notices));
+    }
+
+    /**
+     * The order a request tries upstreams in: the active one, the other healthy ones in policy order, then the
+     * rest as a last resort (not yet judged first, then unhealthy, then throttled ones still cooling down).
+     */
+    static List<UpstreamConfig> candidates(List<UpstreamConfig> configs, List<UpstreamHealth> ups, Optional<String> active,
+                                           SelectionPolicy policy) {
+        Comparator<UpstreamHealth> lastResort = Comparator
+                .comparingInt((UpstreamHealth u) -> u.judged() ? (u.cooldownUntil().isPresent() ? 2 : 1) : 0)
+                .thenComparingInt(UpstreamHealth::priority);
+        List<UpstreamHealth> order = new ArrayList<>();
+        active.flatMap(a -> ups.stream().filter(u -> u.name().equals(a)).findFirst()).ifPresent(order::add);
+        ups.stream().filter(UpstreamHealth::healthy).sorted(policy.order()).filter(u -> !order.contains(u)).forEach(order::add);
+        ups.stream().filter(u -> !u.healthy()).sorted(lastResort).filter(u -> !order.contains(u)).forEach(order::add);
+        Map<String, UpstreamConfig> byName = configs.stream().collect(Collectors.toMap(UpstreamConfig::name, c -> c));
+        return order.stream().map(u -> byName.get(u.name())).toList();
+    }
+
+    private static UpstreamHealth find(List<UpstreamHealth> ups, String name) {
+        return ups.stream().filter(u -> u.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static List<UpstreamConfig> sorted(List<UpstreamConfig> configs) {
+        return configs.stream().sorted(Comparator.comparingInt(UpstreamConfig::priority)).toList();
+    }
+}

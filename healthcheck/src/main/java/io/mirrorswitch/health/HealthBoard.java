@@ -1,0 +1,108 @@
+package io.mirrorswitch.health;
+
+import io.mirrorswitch.config.HealthConfig;
+import io.mirrorswitch.config.MirrorswitchConfig;
+import io.mirrorswitch.config.SelectionConfig;
+import io.mirrorswitch.config.UpstreamConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where probe results and traffic reports meet the selection policy. Writers are serialized on a private lock
+ * that is never held across I/O (a write is a pure computation, see {@link BoardState}); readers, including
+ * every proxied request calling {@link #candidates()}, only read an {@link AtomicReference} and never block.
+ * Logging and listeners run after the new state is published, outside the lock.
+ */
+public final class HealthBoard implements UpstreamSelector {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthBoard.class);
+
+    private final Clock clock;
+    private final Object writeLock = new Object();
+    private final AtomicReference<BoardState> state;
+    private final List<SwitchListener> listeners = new CopyOnWriteArrayList<>();
+
+    public HealthBoard(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection, Clock clock) {
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("health board: at least one upstream is required");
+        }
+        this.clock = clock;
+        this.state = new AtomicReference<>(BoardState.initial(upstreams, health, selection, clock.instant()));
+    }
+
+    public static HealthBoard of(MirrorswitchConfig config, Clock clock) {
+        return new HealthBoard(config.upstreams(), config.health(), config.selection(), clock);
+    }
+
+    /** Feeds one probe round's result into the upstream's state and re-decides the active upstream. */
+    public void recordProbe(ProbeResult result) {
+        apply(s -> s.withProbe(result, clock.instant()));
+    }
+
+    /** Passive detection: failures only. Ejects per the same rules as probes; only good probes bring it back. */
+    @Override
+    public void report(TrafficReport report) {
+        apply(s -> s.withTraffic(report, clock.instant()));
+    }
+
+    /** Live reload: upstreams whose name survives keep their health, new ones start unknown. */
+    public void replaceUpstreams(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection) {
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("health board: at least one upstream is required");
+        }
+        apply(s -> s.withUpstreams(upstreams, health, selection, clock.instant()));
+    }
+
+    public HealthSnapshot snapshot() {
+        return state.get().snapshot();
+    }
+
+    @Override
+    public List<UpstreamConfig> candidates() {
+        return state.get().candidates();
+    }
+
+    /** The configured upstreams in priority order, as the board currently knows them. */
+    public List<UpstreamConfig> upstreams() {
+        return state.get().configs();
+    }
+
+    /** The health settings in force (interval, rise, fall, ...), for the checker. */
+    public HealthConfig healthConfig() {
+        return state.get().health();
+    }
+
+    public void addSwitchListener(SwitchListener listener) {
+        listeners.add(listener);
+    }
+
+    private void apply(Function<BoardState, BoardState.Transition> change) {
+        BoardState.Transition t;
+        synchronized (writeLock) {
+            t = change.apply(state.get());
+            state.set(t.next());
+        }
+        for (BoardState.Notice notice : t.notices()) {
+            if (notice.warn()) {
+                LOG.warn(notice.text());
+            } else {
+                LOG.info(notice.text());
+            }
+        }
+        t.switched().ifPresent(event -> {
+            LOG.info(event.line());
+            HealthSnapshot published = t.next().snapshot();
+            for (SwitchListener listener : listeners) {
+                try {
+                    listener.switched(event, published);
+                } catch (RuntimeException e) {
+                    LOG.warn("switch listener {} failed on '{}': {}", listener, event.line(), e.toString());
+                }
+            }
+        });
+    }
+}
