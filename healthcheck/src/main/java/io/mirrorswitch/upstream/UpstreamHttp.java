@@ -22,10 +22,13 @@ public final class UpstreamHttp {
                 .readTimeout(timeouts.firstByte().toMillis(), TimeUnit.MILLISECONDS)
                 .writeTimeout(timeouts.firstByte().toMillis(), TimeUnit.MILLISECONDS)
                 // Redirects are followed by UpstreamClient so credentials never follow to another host and
-                // Range survives; retries are the request path's decision (bounded failover), not OkHttp's.
+                // Range survives.
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .retryOnConnectionFailure(false)
+                // Lets OkHttp recover from a pooled keep-alive connection the upstream already closed (seen when
+                // an upstream restarts); without it that stale socket counts as the upstream failing. Our
+                // requests are body-less GET/HEAD, so this retry is always safe; failover stays ours.
+                .retryOnConnectionFailure(true)
                 .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
                 .build();

@@ -111,6 +111,11 @@ public final class RegistryProcess implements AutoCloseable {
                 + (stopping.isAlive() ? " (still alive!)" : " (exit code " + stopping.exitValue() + ")"));
     }
 
+    /** The running process's id, e.g. to prove a registry was not restarted; -1 when stopped. */
+    public synchronized long pid() {
+        return isRunning() ? process.pid() : -1;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -1,0 +1,64 @@
+package io.mirrorswitch.proxy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorswitch.config.ConfigLoader;
+import io.mirrorswitch.harness.OciImage;
+import io.mirrorswitch.harness.PullResult;
+import io.mirrorswitch.harness.RegistryProcess;
+import io.mirrorswitch.harness.SeedStore;
+import io.mirrorswitch.harness.SeededStorage;
+import io.mirrorswitch.harness.Skopeo;
+import io.mirrorswitch.harness.UpstreamRegistry;
+import io.mirrorswitch.proxy.Mirrorswitch;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job on real processes: skopeo → registry:2 (Debian's docker-registry, proxy mode) → mirrorswitch →
+ * upstreams A and B (token auth with different realms, services and signing keys) and C (anonymous). Upstream A
+ * goes down while registry:2 keeps running; the next pull arrives from B without any restart.
+ */
+class EndToEndPullTest {
+    private static final Duration PULL_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void pullsThroughRegistry2AndSurvivesAnUpstreamSwitch(@TempDir Path out) throws Exception {
+        SeededStorage seed = SeedStore.shared();
+        try (UpstreamRegistry a = UpstreamRegistry.tokenAuth("upstream-a", seed.storageDir());
+             UpstreamRegistry b = UpstreamRegistry.tokenAuth("upstream-b", seed.storageDir());
+             UpstreamRegistry c = UpstreamRegistry.anonymous(seed.storageDir());
+             Mirrorswitch mirrorswitch = Mirrorswitch.start(new ConfigLoader(Map.of()).parse("""
+                     listen: 127.0.0.1:0
+                     admin: 127.0.0.1:0
+                     upstreams:
+                       - {name: a, url: %s, priority: 1}
+                       - {name: b, url: %s, priority: 2}
+                       - {name: c, url: %s, priority: 3}
+                     """.formatted(a.url(), b.url(), c.url())));
+             RegistryProcess front = RegistryProcess.builder().name("front")
+                     .proxyOf("http://127.0.0.1:" + mirrorswitch.port()).start()) {
+
+            OciImage alpine = seed.image(SeedStore.ALPINE);
+            PullResult first = Skopeo.pull(front.hostPort(), SeedStore.ALPINE, out.resolve("alpine"), PULL_TIMEOUT);
+            assertEquals(alpine.manifestDigest(), first.manifestDigest());
+            assertEquals(alpine.blobDigests().size(), first.blobDigests().size());
+            assertTrue(a.issuer().tokenRequests() > 0, "A, the priority-1 upstream, served the first pull");
+            assertEquals(0, b.issuer().tokenRequests(), "B was not needed while A was up");
+
+            long frontPid = front.pid();
+            a.stop();
+
+            OciImage busybox = seed.image(SeedStore.BUSYBOX);
+            PullResult second = Skopeo.pull(front.hostPort(), SeedStore.BUSYBOX, out.resolve("busybox"), PULL_TIMEOUT);
+            assertEquals(busybox.manifestDigest(), second.manifestDigest());
+            assertTrue(b.issuer().tokenRequests() > 0, "B, with its own realm and key, served the pull after A stopped");
+            assertEquals(frontPid, front.pid(), "registry:2 was never restarted");
+            assertTrue(front.isRunning());
+        }
+    }
+}
