@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import okhttp3.Call;
 import okhttp3.Challenge;
 import okhttp3.Credentials;
 import okhttp3.Headers;
@@ -51,8 +52,13 @@ public final class UpstreamClient {
      * @throws UpstreamAuthException when this upstream's token endpoint or Basic login refuses us
      */
     public Response send(UpstreamRequest request) throws IOException {
+        return send(request, new CallHandle());
+    }
+
+    /** As {@link #send(UpstreamRequest)}, with every call it makes attached to {@code handle} for cancelling. */
+    public Response send(UpstreamRequest request, CallHandle handle) throws IOException {
         Challenge known = challenge;
-        Response response = sendFollowingRedirects(request, known);
+        Response response = sendFollowingRedirects(request, known, handle);
         if (response.code() != 401) {
             return response;
         }
@@ -77,10 +83,10 @@ public final class UpstreamClient {
             tokens.invalidate();
         }
         Optional<String> scope = request.scope().or(() -> Optional.ofNullable(announced.get().authParams().get("scope")));
-        return sendFollowingRedirects(new UpstreamRequest(request.method(), request.pathAndQuery(), request.headers(), scope), fresh);
+        return sendFollowingRedirects(new UpstreamRequest(request.method(), request.pathAndQuery(), request.headers(), scope), fresh, handle);
     }
 
-    private Response sendFollowingRedirects(UpstreamRequest request, Challenge auth) throws IOException {
+    private Response sendFollowingRedirects(UpstreamRequest request, Challenge auth, CallHandle handle) throws IOException {
         HttpUrl url = base.resolve(request.pathAndQuery());
         if (url == null) {
             throw new IOException(upstream.name() + ": cannot build a URL for " + request.pathAndQuery());
@@ -89,7 +95,9 @@ public final class UpstreamClient {
         authorization(auth, request.scope()).ifPresent(value -> builder.header("Authorization", value));
         Request next = builder.build();
         for (int hop = 0; ; hop++) {
-            Response response = http.newCall(next).execute();
+            Call call = http.newCall(next);
+            handle.attach(call);
+            Response response = call.execute();
             String location = response.header("Location");
             if (!response.isRedirect() || location == null || hop == MAX_REDIRECTS) {
                 return response;
