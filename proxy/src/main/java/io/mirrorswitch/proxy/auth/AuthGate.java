@@ -35,13 +35,21 @@ public final class AuthGate {
 
     /** Answers 401 with our challenge (naming the scope the request needs, if any). */
     public void challenge(HttpServerExchange exchange, String scope) {
+        putChallenge(exchange, scope);
+        RegistryError.send(exchange, 401, "UNAUTHORIZED", "authentication required", null);
+    }
+
+    /**
+     * Sets our challenge as the response's only {@code WWW-Authenticate}; also used on an upstream's 401 that is
+     * delivered (e.g. {@code insufficient_scope}), so a 401 never goes out without a challenge registry:2 can use.
+     */
+    public void putChallenge(HttpServerExchange exchange, String scope) {
         StringBuilder header = new StringBuilder("Bearer realm=\"").append(origin(exchange)).append("/token\",service=\"")
                 .append(SERVICE).append('"');
         if (scope != null) {
             header.append(",scope=\"").append(scope).append('"');
         }
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, header.toString());
-        RegistryError.send(exchange, 401, "UNAUTHORIZED", "authentication required", null);
     }
 
     private String origin(HttpServerExchange exchange) {
