@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * on every body read. Waiting for response headers is bounded by the client's own timeouts; give probes a
  * client built on {@link #probeHttp} so that wait is capped by {@code health.timeout} too.
  */
-public final class Prober {
+public final class Prober implements UpstreamProbe {
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
     private final HealthConfig health;
@@ -33,6 +33,7 @@ public final class Prober {
      * One round. {@code deep} rounds also fetch the manifest by digest and a blob (steps 3-4); shallow rounds
      * stop after the manifest {@code HEAD}. Never throws: every failure is an outcome.
      */
+    @Override
     public ProbeResult probe(UpstreamClient client, boolean deep) {
         try {
             return new ProbeRound(client, health, clock, deep).run();
