@@ -88,13 +88,13 @@ public final class HealthBoard implements UpstreamSelector {
         }
         for (BoardState.Notice notice : t.notices()) {
             if (notice.warn()) {
-                LOG.warn(notice.text());
+                LOG.warn("{}", notice.text());
             } else {
-                LOG.info(notice.text());
+                LOG.info("{}", notice.text());
             }
         }
         t.switched().ifPresent(event -> {
-            LOG.info(event.line());
+            LOG.info("{}", event.line());
             HealthSnapshot published = t.next().snapshot();
             for (SwitchListener listener : listeners) {
                 try {

@@ -17,7 +17,7 @@ import okhttp3.Headers;
  * bench it for a year.
  */
 public final class RetryAfter {
-    static final Duration MAX_WAIT = Duration.ofHours(24);
+    public static final Duration MAX_WAIT = Duration.ofHours(24);
     /** Values above this are epoch seconds, not a delay (a delay of 30 years is not meant). */
     private static final long EPOCH_SECONDS_THRESHOLD = 1_000_000_000L;
     private static final Pattern RESET_PARAM = Pattern.compile("(?:^|[,;\\s])reset=(\\d+)");
@@ -32,7 +32,7 @@ public final class RetryAfter {
     }
 
     /** The header that announced it, for the note: {@code Retry-After 3600}, or empty. */
-    static String describe(Headers headers) {
+    public static String describe(Headers headers) {
         for (String name : new String[] {"Retry-After", "RateLimit-Reset", "X-RateLimit-Reset", "RateLimit"}) {
             String value = headers.get(name);
             if (value != null) {

@@ -4,7 +4,6 @@ import io.mirrorswitch.config.HealthConfig;
 import io.mirrorswitch.config.SelectionConfig;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Chooses the active upstream among the healthy ones. Pure: it sees a {@link SelectionInput} and answers a
