@@ -159,8 +159,10 @@ class ConfigLoaderTest {
 
     @Test
     void unknownTopLevelKey() {
-        assertEquals("listn: unknown key, expected one of listen, admin, publicUrl, upstreams, health, selection, timeouts",
-                error("listn: 0.0.0.0:5080\n" + minimal("    url: http://a.example\n")));
+        String message = error("listn: 0.0.0.0:5080\n" + minimal("    url: http://a.example\n"));
+        // later sections may add keys at the end of the list
+        assertTrue(message.startsWith("listn: unknown key, expected one of listen, admin, publicUrl, upstreams, health, selection, timeouts"),
+                message);
     }
 
     @Test

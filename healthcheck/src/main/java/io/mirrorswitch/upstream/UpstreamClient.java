@@ -47,7 +47,8 @@ public final class UpstreamClient {
 
     /**
      * Sends the request, authenticating as this upstream demands. A 401 that survives a fresh token is about the
-     * request itself (e.g. {@code insufficient_scope}) and is returned to the caller as data.
+     * request itself (e.g. {@code insufficient_scope}) and is returned to the caller as data, unless it says the
+     * fresh credentials themselves are bad (Basic refused, {@code invalid_token}).
      *
      * @throws UpstreamAuthException when this upstream's token endpoint or Basic login refuses us
      */
@@ -83,7 +84,20 @@ public final class UpstreamClient {
             tokens.invalidate();
         }
         Optional<String> scope = request.scope().or(() -> Optional.ofNullable(announced.get().authParams().get("scope")));
-        return sendFollowingRedirects(new UpstreamRequest(request.method(), request.pathAndQuery(), request.headers(), scope), fresh, handle);
+        Response retried = sendFollowingRedirects(
+                new UpstreamRequest(request.method(), request.pathAndQuery(), request.headers(), scope), fresh, handle);
+        // Refused again right after fresh credentials: the upstream's auth is broken (or ours is wrong), which is a
+        // fault of this upstream, not an answer about the request.
+        Optional<Challenge> again = retried.code() == 401 ? usableChallenge(retried.challenges()) : Optional.empty();
+        if (again.isPresent() && "basic".equalsIgnoreCase(again.get().scheme())) {
+            retried.close();
+            throw new UpstreamAuthException(upstream.name(), 401, "basic credentials refused");
+        }
+        if (again.isPresent() && "invalid_token".equals(again.get().authParams().get("error"))) {
+            retried.close();
+            throw new UpstreamAuthException(upstream.name(), 401, "a freshly issued token was refused (invalid_token)");
+        }
+        return retried;
     }
 
     private Response sendFollowingRedirects(UpstreamRequest request, Challenge auth, CallHandle handle) throws IOException {
