@@ -112,6 +112,21 @@ class RelayFidelityTest {
     }
 
     @Test
+    void headWithoutUpstreamLengthDoesNotBecomeLengthZero() throws Exception {
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nDocker-Content-Digest: " + DIGEST
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        try (CannedServer noLength = new CannedServer(answer);
+                Sidecar overIt = Sidecar.start("{name: raw, url: 'http://127.0.0.1:" + noLength.port() + "'}")) {
+            RawHttp.Response response = RawHttp.exchange(overIt.port(), "HEAD " + BLOB + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + overIt.token("repository:library/alpine:pull"));
+            assertEquals(200, response.status());
+            assertEquals(DIGEST, response.header("Docker-Content-Digest"));
+            assertEquals(null, response.header("Content-Length"), "a length of 0 would make registry:2 serve an empty blob");
+            assertEquals(0, response.body().length, "a HEAD has no body, not even a chunk terminator");
+        }
+    }
+
+    @Test
     void getKeepsBodyBytesContentTypeAndDigest() {
         byte[] manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}\n"
                 .getBytes(StandardCharsets.UTF_8);
@@ -205,7 +220,7 @@ class RelayFidelityTest {
 
     @Test
     void truncatedUpstreamBodyFailsTheDownstreamRead() throws Exception {
-        try (ShortBodyServer shortBody = new ShortBodyServer(1_000_000, 300_000);
+        try (CannedServer shortBody = CannedServer.shortBody(1_000_000, 300_000);
                 Sidecar overShort = Sidecar.start("{name: short, url: 'http://127.0.0.1:" + shortBody.port() + "'}")) {
             String token = overShort.token("repository:library/alpine:pull");
             RawHttp.Response raw = RawHttp.exchange(overShort.port(), "GET " + BLOB + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token);
@@ -227,21 +242,28 @@ class RelayFidelityTest {
         assertThrows(IOException.class, () -> sidecar.http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
     }
 
-    /** Answers every request with a 200 announcing {@code announced} bytes, sends {@code sent}, then closes. */
-    static final class ShortBodyServer implements AutoCloseable {
+    /** Answers every request with the same raw bytes, then closes the connection. */
+    static final class CannedServer implements AutoCloseable {
         private final ServerSocket socket;
         private final Thread thread;
 
-        ShortBodyServer(int announced, int sent) throws IOException {
+        /** A 200 announcing {@code announced} bytes that sends only {@code sent}. */
+        static CannedServer shortBody(int announced, int sent) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + announced
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[sent]);
+            return new CannedServer(out.toByteArray());
+        }
+
+        CannedServer(byte[] response) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             thread = new Thread(() -> {
                 while (!socket.isClosed()) {
                     try (Socket client = socket.accept()) {
                         readHead(client.getInputStream());
                         OutputStream out = client.getOutputStream();
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + announced
-                                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                        out.write(new byte[sent]);
+                        out.write(response);
                         out.flush();
                     } catch (IOException e) {
                         if (!socket.isClosed()) {
@@ -249,7 +271,7 @@ class RelayFidelityTest {
                         }
                     }
                 }
-            }, "short-body-server");
+            }, "canned-upstream");
             thread.setDaemon(true);
             thread.start();
         }
