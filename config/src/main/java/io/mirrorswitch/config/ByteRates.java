@@ -15,13 +15,17 @@ public final class ByteRates {
         if (m == null || !m.matches()) {
             throw new ConfigException(key, value, "a rate such as 500B/s, 32KiB/s or 1MiB/s");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "B" -> n;
-            case "KiB" -> n << 10;
-            case "MiB" -> n << 20;
-            default -> n << 30;
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "B" -> n;
+                case "KiB" -> Math.multiplyExact(n, 1L << 10);
+                case "MiB" -> Math.multiplyExact(n, 1L << 20);
+                default -> Math.multiplyExact(n, 1L << 30);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(key, value, "a rate such as 500B/s, 32KiB/s or 1MiB/s");
+        }
     }
 
     public static String format(long bytesPerSecond) {

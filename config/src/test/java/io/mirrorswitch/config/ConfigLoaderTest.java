@@ -158,6 +158,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ratesParseAndTooLargeOnesAreConfigErrors() {
+        assertEquals(500, ByteRates.parse("k", "500B/s"));
+        assertEquals(32 * 1024, ByteRates.parse("k", "32KiB/s"));
+        assertEquals(1 << 20, ByteRates.parse("k", "1MiB/s"));
+        assertEquals(2L << 30, ByteRates.parse("k", "2GiB/s"));
+        assertEquals("32KiB/s", ByteRates.format(32 * 1024));
+        for (String bad : List.of("32KB/s", "fast", "99999999999999999999B/s", "9999999999999GiB/s")) {
+            assertEquals("timeouts.minThroughput: '" + bad + "' is not valid, expected a rate such as 500B/s, 32KiB/s or 1MiB/s",
+                    error(minimal("    url: http://a.example\n") + "timeouts:\n  minThroughput: " + bad + "\n"), bad);
+        }
+    }
+
+    @Test
     void unknownTopLevelKey() {
         String message = error("listn: 0.0.0.0:5080\n" + minimal("    url: http://a.example\n"));
         // later sections may add keys at the end of the list
