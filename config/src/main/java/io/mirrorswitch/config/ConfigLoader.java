@@ -90,8 +90,9 @@ public final class ConfigLoader {
         HealthConfig health = root.section("health").map(this::health).orElse(HealthConfig.DEFAULTS);
         SelectionConfig selection = root.section("selection").map(this::selection).orElse(SelectionConfig.DEFAULTS);
         TimeoutsConfig timeouts = root.section("timeouts").map(this::timeouts).orElse(TimeoutsConfig.DEFAULTS);
+        FailoverConfig failover = root.section("failover").map(this::failover).orElse(FailoverConfig.DEFAULTS);
         root.rejectUnknownKeys();
-        return new MirrorswitchConfig(listen, admin, publicUrl, upstreams, health, selection, timeouts);
+        return new MirrorswitchConfig(listen, admin, publicUrl, upstreams, health, selection, timeouts, failover);
     }
 
     private List<UpstreamConfig> upstreams(YamlSection root) {
@@ -179,6 +180,12 @@ public final class ConfigLoader {
                 positive(s, "throughputWindow", d.throughputWindow()));
         s.rejectUnknownKeys();
         return t;
+    }
+
+    private FailoverConfig failover(YamlSection s) {
+        FailoverConfig f = new FailoverConfig(s.integer("tagNotFoundRetries", FailoverConfig.DEFAULTS.tagNotFoundRetries(), 0));
+        s.rejectUnknownKeys();
+        return f;
     }
 
     private static java.time.Duration positive(YamlSection s, String name, java.time.Duration fallback) {

@@ -16,7 +16,8 @@ public record MirrorswitchConfig(
         List<UpstreamConfig> upstreams,
         HealthConfig health,
         SelectionConfig selection,
-        TimeoutsConfig timeouts) {
+        TimeoutsConfig timeouts,
+        FailoverConfig failover) {
 
     public MirrorswitchConfig {
         upstreams = upstreams.stream().sorted(Comparator.comparingInt(UpstreamConfig::priority)).toList();

@@ -113,10 +113,14 @@ public final class UpstreamClient {
             handle.attach(call);
             Response response = call.execute();
             String location = response.header("Location");
-            if (!response.isRedirect() || location == null || hop == MAX_REDIRECTS) {
+            if (!response.isRedirect() || location == null) {
                 return response;
             }
             response.close();
+            if (hop == MAX_REDIRECTS) {
+                // Never hand a redirect back: the caller would relay its Location and send registry:2 around us.
+                throw new IOException(upstream.name() + ": more than " + MAX_REDIRECTS + " redirects for " + request);
+            }
             next = redirect(next, response.code(), location);
         }
     }

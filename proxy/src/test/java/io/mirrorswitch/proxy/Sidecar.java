@@ -42,7 +42,7 @@ final class Sidecar implements AutoCloseable {
         for (String u : upstreams) {
             yaml.append("  - ").append(u).append('\n');
         }
-        return new Sidecar(Mirrorswitch.start(new ConfigLoader(env).parse(yaml.toString())));
+        return new Sidecar(Mirrorswitch.start(new ConfigLoader(env).parse(yaml.toString()), false));
     }
 
     int port() {

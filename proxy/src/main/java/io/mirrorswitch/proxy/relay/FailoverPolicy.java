@@ -1,41 +1,73 @@
 package io.mirrorswitch.proxy.relay;
 
+import io.mirrorswitch.health.RetryAfter;
 import io.mirrorswitch.health.TrafficFault;
 import io.mirrorswitch.proxy.route.RegistryRoute;
+import io.mirrorswitch.proxy.route.RouteKind;
 import io.mirrorswitch.upstream.UpstreamAuthException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import okhttp3.Response;
 
 /**
  * Decides, before any byte went downstream, whether an upstream's answer is delivered or the request moves on
- * to the next candidate. Only faults of the upstream move on; answers about the request itself (a 404 for a
- * tag, a 401 insufficient_scope) are authoritative and delivered.
+ * to the next candidate. Faults of the upstream move on (5xx, 429, 403, a broken token service, a body that is
+ * not from a registry); answers about the request itself (a 401 {@code insufficient_scope}, a 400) are
+ * authoritative and delivered. 404s are the caller's business: whether another mirror may have the content
+ * depends on the route.
  */
 final class FailoverPolicy {
     private FailoverPolicy() {
     }
 
-    /** Empty when the response should be delivered as it is. */
-    static Optional<Attempt> judge(String upstream, RegistryRoute route, Response response) {
+    /** Empty when the response should be delivered (or, for a 404, handled by the 404 rules). */
+    static Optional<Attempt> judge(String upstream, RegistryRoute route, boolean head, Response response, Instant now) {
         int code = response.code();
         if (code >= 500) {
-            return Optional.of(new Attempt(upstream, TrafficFault.SERVER_ERROR, code + " " + response.message(), Optional.empty()));
+            return fault(upstream, TrafficFault.SERVER_ERROR, code + " " + response.message());
         }
         if (code == 429) {
-            return Optional.of(new Attempt(upstream, TrafficFault.THROTTLED, "429 too many requests", Optional.empty()));
+            Optional<Instant> retryAt = RetryAfter.parse(response.headers(), now);
+            String retryAfter = response.header("Retry-After");
+            return Optional.of(new Attempt(upstream, TrafficFault.THROTTLED,
+                    "429 too many requests" + (retryAfter == null ? "" : " (Retry-After " + retryAfter + ")"), retryAt));
+        }
+        String challenge = String.valueOf(response.header("WWW-Authenticate")).toLowerCase(Locale.ROOT);
+        if (code == 401 && challenge.contains("invalid_token")) {
+            return fault(upstream, TrafficFault.AUTH_FAILURE, "401 invalid_token even with a fresh token");
+        }
+        if (code == 403 && !(isJson(response) && challenge.contains("insufficient_scope"))) {
+            return fault(upstream, TrafficFault.FORBIDDEN, "403 " + response.message());
+        }
+        if (code >= 400 && code != 404 && !head && !isJson(response)) {
+            return fault(upstream, TrafficFault.NOT_REGISTRY, code + " with a " + contentType(response) + " body");
+        }
+        if (code == 200 && route.kind() == RouteKind.MANIFEST) {
+            String type = contentType(response);
+            if (type.startsWith("text/")) {
+                return fault(upstream, TrafficFault.NOT_REGISTRY, "manifest answered with a " + type + " body");
+            }
+            if (head && (response.header("Docker-Content-Digest") == null || response.header("Content-Length") == null)) {
+                return fault(upstream, TrafficFault.NOT_REGISTRY, "manifest HEAD without Docker-Content-Digest or Content-Length");
+            }
         }
         return Optional.empty();
     }
 
-    static Attempt failed(String upstream, IOException e) {
+    static Attempt failed(String upstream, IOException e, Transfer transfer) {
+        if (transfer.abortReason() != null) {
+            return new Attempt(upstream, transfer.abortFault(), transfer.abortReason(), Optional.empty());
+        }
         if (e instanceof UpstreamAuthException auth) {
-            return new Attempt(upstream, TrafficFault.AUTH_FAILURE, auth.getMessage().substring(upstream.length() + 2), Optional.empty());
+            return new Attempt(upstream, TrafficFault.AUTH_FAILURE,
+                    "token endpoint " + auth.status() + (auth.detail().isEmpty() ? "" : ": " + auth.detail()), Optional.empty());
         }
         if (e instanceof SocketTimeoutException) {
             return new Attempt(upstream, TrafficFault.TIMEOUT, "timed out (" + e.getMessage() + ")", Optional.empty());
@@ -46,5 +78,18 @@ final class FailoverPolicy {
                 : e instanceof SSLException ? "TLS error"
                 : "connection error";
         return new Attempt(upstream, TrafficFault.CONNECT_FAILURE, what + " (" + e.getMessage() + ")", Optional.empty());
+    }
+
+    private static Optional<Attempt> fault(String upstream, TrafficFault fault, String detail) {
+        return Optional.of(new Attempt(upstream, fault, detail, Optional.empty()));
+    }
+
+    static boolean isJson(Response response) {
+        return contentType(response).contains("json");
+    }
+
+    static String contentType(Response response) {
+        String type = response.header("Content-Type");
+        return type == null ? "untyped" : type.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,29 +1,32 @@
 package io.mirrorswitch.proxy.relay;
 
 import io.mirrorswitch.config.UpstreamConfig;
+import io.mirrorswitch.health.TrafficFault;
 import io.mirrorswitch.health.TrafficReport;
 import io.mirrorswitch.health.UpstreamSelector;
-import io.mirrorswitch.proxy.RegistryError;
 import io.mirrorswitch.proxy.route.RegistryRoute;
 import io.mirrorswitch.proxy.route.RouteKind;
+import io.mirrorswitch.upstream.CallHandle;
 import io.mirrorswitch.upstream.UpstreamRequest;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards one authorized pull request: tries the selector's candidates in order, at most once each, until one
- * gives an answer worth delivering, then relays it. Faults are reported to the selector as they happen, so the
- * next request already skips a broken upstream.
+ * Forwards one authorized pull request. It tries the selector's candidates in order, at most once each, each
+ * try bounded by {@code firstByte}, until one gives an answer worth delivering; faults are reported as they
+ * happen so the next request already skips a broken upstream. Manifests are verified before a byte goes out;
+ * blobs are verified while streaming and resumed elsewhere when an upstream breaks mid-body.
  */
 public final class RelayHandler {
     public static final HttpString UPSTREAM_HEADER = HttpString.tryFromString("X-Mirrorswitch-Upstream");
@@ -31,65 +34,248 @@ public final class RelayHandler {
 
     private final UpstreamSelector selector;
     private final Supplier<UpstreamClients> clients;
+    private final TransferWatchdog watchdog;
+    private final TagPins tagPins;
+    private final RelayListener listener;
+    private final Clock clock;
+    private final int tagNotFoundRetries;
+    private final BiConsumer<HttpServerExchange, String> challenge;
 
-    public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients) {
+    /**
+     * @param challenge answers a 401 that is about the request itself with our own challenge (an upstream's
+     *                  challenge is never passed through)
+     */
+    public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
+                        RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge) {
         this.selector = selector;
         this.clients = clients;
+        this.watchdog = watchdog;
+        this.tagPins = new TagPins(clock);
+        this.listener = listener;
+        this.clock = clock;
+        this.tagNotFoundRetries = tagNotFoundRetries;
+        this.challenge = challenge;
     }
 
     /** Runs on a worker thread: upstream calls block. */
     public void relay(HttpServerExchange exchange, RegistryRoute route) throws IOException {
-        UpstreamRequest request = new UpstreamRequest(
-                exchange.getRequestMethod().toString(), pathAndQuery(exchange, route),
+        boolean head = exchange.getRequestMethod().equalToString("HEAD");
+        RegistryRoute target = pinnedTarget(route, head);
+        UpstreamRequest request = new UpstreamRequest(exchange.getRequestMethod().toString(), pathAndQuery(exchange, target),
                 ForwardedHeaders.toUpstream(exchange.getRequestHeaders()), route.scope());
         UpstreamClients pool = clients.get();
-        List<Attempt> failures = new ArrayList<>();
-        for (UpstreamConfig upstream : selector.candidates()) {
+        List<UpstreamConfig> candidates = selector.candidates();
+        Attempts attempts = new Attempts();
+        int tagNotFound = 0;
+        for (UpstreamConfig upstream : candidates) {
+            CallHandle handle = new CallHandle();
+            Transfer transfer = watchdog.watch(handle);
             Response response;
             try {
-                response = pool.get(upstream.name()).send(request);
+                response = pool.get(upstream.name()).send(request, handle);
+                transfer.headersArrived();
             } catch (IOException e) {
-                failed(failures, FailoverPolicy.failed(upstream.name(), e), request);
+                transfer.close();
+                failed(attempts, route, FailoverPolicy.failed(upstream.name(), e, transfer), request);
                 continue;
             }
-            Optional<Attempt> verdict = FailoverPolicy.judge(upstream.name(), route, response);
-            if (verdict.isPresent()) {
-                response.close();
-                failed(failures, verdict.get(), request);
+            UpstreamBody body = new UpstreamBody(upstream.name(), response, transfer);
+            Optional<Attempt> fault = FailoverPolicy.judge(upstream.name(), route, head, response, clock.instant());
+            if (fault.isPresent()) {
+                body.close();
+                failed(attempts, route, fault.get(), request);
                 continue;
             }
-            exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(upstream.name(), failures.size() + 1));
-            try (response) {
-                deliver(exchange, upstream.name(), response);
+            if (response.code() == 404 && route.kind() != RouteKind.BASE) {
+                attempts.notFound(notFoundAnswer(body));
+                // Content-addressed things may be on another mirror; a tag gets a bounded second opinion.
+                boolean contentAddressed = route.byDigest();
+                if (contentAddressed || ++tagNotFound <= tagNotFoundRetries) {
+                    continue;
+                }
+                break;
             }
-            return;
+            exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(upstream.name(), attempts.count() + 1));
+            if (deliver(exchange, route, target, head, body, request, candidates, attempts)) {
+                return;
+            }
         }
-        exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", failures.size()));
-        List<String> detail = failures.stream().map(Attempt::describe).toList();
-        RegistryError.send(exchange, 503, "UNAVAILABLE", "no upstream could serve " + request, detail);
+        exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", attempts.count()));
+        attempts.respond(exchange, route, request.toString(), clock.instant());
     }
 
-    private void failed(List<Attempt> failures, Attempt attempt, UpstreamRequest request) {
-        failures.add(attempt);
-        selector.report(new TrafficReport(attempt.upstream(), attempt.fault(), request + ": " + attempt.detail(), attempt.retryAt()));
-        LOG.info("{} on {} failed: {}", request, attempt.upstream(), attempt.detail());
-    }
-
-    private static void deliver(HttpServerExchange exchange, String upstream, Response response) throws IOException {
-        exchange.setStatusCode(response.code());
-        ForwardedHeaders.toDownstream(response.headers(), exchange);
-        exchange.getResponseHeaders().put(UPSTREAM_HEADER, upstream);
-        ResponseBody body = response.body();
-        if (exchange.getRequestMethod().equalToString("HEAD") || body == null) {
+    /** Sends the answer; false when it turned out unusable before anything went downstream (then try the next). */
+    private boolean deliver(HttpServerExchange exchange, RegistryRoute route, RegistryRoute target, boolean head,
+                            UpstreamBody body, UpstreamRequest request, List<UpstreamConfig> candidates, Attempts attempts)
+            throws IOException {
+        Response response = body.response();
+        if (route.kind() == RouteKind.MANIFEST && response.code() == 200 && !head) {
+            return deliverManifest(exchange, route, target, body, request, attempts);
+        }
+        if (route.kind() == RouteKind.BLOB && head && response.code() == 200 && response.header("Content-Length") == null) {
+            // registry:2 copies exactly a blob HEAD's Content-Length bytes; without one, ask for the size.
+            body.close();
+            long size = blobSize(body.upstream(), request);
+            if (size < 0) {
+                failed(attempts, route, new Attempt(body.upstream(), TrafficFault.NOT_REGISTRY,
+                        "blob HEAD without Content-Length, and a ranged GET did not tell the size", Optional.empty()), request);
+                return false;
+            }
+            startResponse(exchange, response, body.upstream());
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, size);
+            exchange.endExchange();
+            return true;
+        }
+        if (route.kind() == RouteKind.MANIFEST && head && response.code() == 200 && !route.byDigest()) {
+            tagPins.pin(route.name(), route.reference(), response.header("Docker-Content-Digest"));
+        }
+        startResponse(exchange, response, body.upstream());
+        if (response.code() == 401) {
+            // About the request itself (e.g. insufficient_scope): the body is the upstream's, the challenge ours.
+            challenge.accept(exchange, route.scope().orElse(null));
+        }
+        if (head || response.body() == null) {
             // A HEAD's Content-Length is the size of what a GET would send: registry:2 copies exactly that many bytes.
             String length = response.header("Content-Length");
             if (length != null) {
                 exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
             }
+            body.close();
             exchange.endExchange();
-            return;
+            return true;
         }
-        BodyStream.relay(body.source(), body.contentLength(), exchange);
+        boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
+        BlobStream stream = new BlobStream(exchange, response.body().contentLength(), wholeBlob ? route.reference() : null,
+                candidates.size());
+        stream.relay(body, (offset, failed) -> resume(request, offset, response.body().contentLength(), failed, candidates),
+                new BlobStream.Faults() {
+                    @Override
+                    public void interrupted(Attempt attempt, long offset) {
+                        report(attempt, request + " at byte " + offset);
+                        listener.resumed(attempt.upstream(), attempt.fault());
+                    }
+
+                    @Override
+                    public void corrupt(Set<String> upstreams, String detail) {
+                        for (String upstream : upstreams) {
+                            report(new Attempt(upstream, TrafficFault.DIGEST_MISMATCH, detail, Optional.empty()), request.toString());
+                            listener.digestMismatch(route.kind(), upstream);
+                        }
+                    }
+                });
+        return true;
+    }
+
+    private boolean deliverManifest(HttpServerExchange exchange, RegistryRoute route, RegistryRoute target,
+                                    UpstreamBody body, UpstreamRequest request, Attempts attempts) {
+        byte[] bytes;
+        try (body) {
+            bytes = ManifestBody.read(body);
+        } catch (IOException e) {
+            failed(attempts, route, FailoverPolicy.failed(body.upstream(), e, body.transfer()), request);
+            return false;
+        }
+        Response response = body.response();
+        String expected = target.byDigest() ? target.reference() : response.header("Docker-Content-Digest");
+        String actual = bytes == null ? null : expected == null ? Digests.sha256(bytes) : Digests.of(expected, bytes);
+        if (bytes == null || (expected != null && actual != null && !actual.equals(expected))) {
+            String detail = bytes == null ? "manifest larger than " + ManifestBody.MAX_BYTES + " bytes"
+                    : "manifest bytes hash to " + actual + ", expected " + expected;
+            listener.digestMismatch(route.kind(), body.upstream());
+            failed(attempts, route, new Attempt(body.upstream(), TrafficFault.DIGEST_MISMATCH, detail, Optional.empty()), request);
+            return false;
+        }
+        startResponse(exchange, response, body.upstream());
+        exchange.getResponseHeaders().put(HttpString.tryFromString("Docker-Content-Digest"), expected == null ? actual : expected);
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+        return true;
+    }
+
+    /** Opens the rest of a blob from {@code offset}: other candidates first, the one that failed last. */
+    private UpstreamBody resume(UpstreamRequest original, long offset, long total, String failed, List<UpstreamConfig> candidates) {
+        UpstreamRequest ranged = original.withHeaders(original.headers().newBuilder().set("Range", "bytes=" + offset + "-").build());
+        int failedAt = Math.max(0, candidates.stream().map(UpstreamConfig::name).toList().indexOf(failed));
+        for (int i = 1; i <= candidates.size(); i++) {
+            String name = candidates.get((failedAt + i) % candidates.size()).name();
+            CallHandle handle = new CallHandle();
+            Transfer transfer = watchdog.watch(handle);
+            try {
+                Response response = clients.get().get(name).send(ranged, handle);
+                transfer.headersArrived();
+                UpstreamBody body = new UpstreamBody(name, response, transfer);
+                long skip = RangeAnswer.bytesToSkip(response, offset, total);
+                if (skip >= 0) {
+                    try {
+                        body.skip(skip);
+                        return body;
+                    } catch (IOException e) {
+                        body.close();
+                        throw e;
+                    }
+                }
+                body.close();
+                LOG.info("{} cannot resume {} at byte {}: answered {} {}", name, original, offset, response.code(),
+                        String.valueOf(response.header("Content-Range")));
+            } catch (IOException e) {
+                transfer.close();
+                report(FailoverPolicy.failed(name, e, transfer), original + " resuming at byte " + offset);
+            }
+        }
+        return null;
+    }
+
+    /** The blob's size from {@code Content-Range} of a one-byte ranged GET, or -1. */
+    private long blobSize(String upstream, UpstreamRequest head) {
+        UpstreamRequest probe = new UpstreamRequest("GET", head.pathAndQuery(),
+                head.headers().newBuilder().set("Range", "bytes=0-0").build(), head.scope());
+        CallHandle handle = new CallHandle();
+        try (Transfer transfer = watchdog.watch(handle); Response response = clients.get().get(upstream).send(probe, handle)) {
+            String range = response.header("Content-Range");
+            if (response.code() == 206 && range != null && range.matches("bytes \\d+-\\d+/\\d+")) {
+                return Long.parseLong(range.substring(range.indexOf('/') + 1));
+            }
+            return response.code() == 200 && response.body() != null ? response.body().contentLength() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. */
+    private static Attempts.NotFound notFoundAnswer(UpstreamBody body) {
+        try (body) {
+            byte[] bytes = body.response().body() == null ? new byte[0]
+                    : body.response().body().source().readByteArray(Math.max(0, Math.min(64 * 1024, body.response().body().contentLength())));
+            return new Attempts.NotFound(body.upstream(), body.response().header("Content-Type"), bytes);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Attempts.NotFound(body.upstream(), null, new byte[0]);
+        }
+    }
+
+    private RegistryRoute pinnedTarget(RegistryRoute route, boolean head) {
+        if (route.kind() != RouteKind.MANIFEST || head || route.byDigest()) {
+            return route;
+        }
+        return tagPins.digest(route.name(), route.reference())
+                .map(digest -> new RegistryRoute(RouteKind.MANIFEST, route.name(), digest))
+                .orElse(route);
+    }
+
+    private static void startResponse(HttpServerExchange exchange, Response response, String upstream) {
+        exchange.setStatusCode(response.code());
+        ForwardedHeaders.toDownstream(response.headers(), exchange);
+        exchange.getResponseHeaders().put(UPSTREAM_HEADER, upstream);
+    }
+
+    private void failed(Attempts attempts, RegistryRoute route, Attempt attempt, UpstreamRequest request) {
+        attempts.failed(attempt);
+        report(attempt, request.toString());
+        listener.failover(route.kind(), attempt.upstream(), attempt.fault());
+    }
+
+    private void report(Attempt attempt, String what) {
+        selector.report(new TrafficReport(attempt.upstream(), attempt.fault(), what + ": " + attempt.detail(), attempt.retryAt()));
+        LOG.info("{} on {} failed: {}", what, attempt.upstream(), attempt.detail());
     }
 
     private static String pathAndQuery(HttpServerExchange exchange, RegistryRoute route) {

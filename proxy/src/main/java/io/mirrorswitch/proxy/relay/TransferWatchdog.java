@@ -1,0 +1,76 @@
+package io.mirrorswitch.proxy.relay;
+
+import io.mirrorswitch.config.TimeoutsConfig;
+import io.mirrorswitch.upstream.CallHandle;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Enforces the request path's time limits on upstream transfers that are blocked in a read: a response that
+ * has not started within {@code firstByte}, and a body read that has waited longer than {@code idle}. It aborts
+ * them by cancelling their call, which makes the blocked read fail at once. The slow-but-alive case (bytes keep
+ * trickling) is caught by the reading thread itself, see {@link Transfer#afterRead}.
+ */
+public final class TransferWatchdog implements AutoCloseable {
+    private final TimeoutsConfig timeouts;
+    private final LongSupplier nanoTime;
+    private final Set<Transfer> active = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker;
+
+    public TransferWatchdog(TimeoutsConfig timeouts) {
+        this(timeouts, System::nanoTime, true);
+    }
+
+    /** With {@code tick} false nothing runs by itself: tests drive {@link #check()} with their own clock. */
+    TransferWatchdog(TimeoutsConfig timeouts, LongSupplier nanoTime, boolean tick) {
+        this.timeouts = timeouts;
+        this.nanoTime = nanoTime;
+        if (tick) {
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "transfer-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(this::check, 200, 200, TimeUnit.MILLISECONDS);
+        } else {
+            ticker = null;
+        }
+    }
+
+    /** Starts watching one attempt; its response headers must arrive within {@code firstByte} from now. */
+    Transfer watch(CallHandle handle) {
+        Transfer transfer = new Transfer(this, handle, nanoTime.getAsLong() + timeouts.firstByte().toNanos());
+        active.add(transfer);
+        return transfer;
+    }
+
+    void check() {
+        long now = nanoTime.getAsLong();
+        for (Transfer transfer : active) {
+            transfer.check(now, timeouts.idle().toNanos());
+        }
+    }
+
+    long now() {
+        return nanoTime.getAsLong();
+    }
+
+    TimeoutsConfig timeouts() {
+        return timeouts;
+    }
+
+    void forget(Transfer transfer) {
+        active.remove(transfer);
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+}
