@@ -44,15 +44,22 @@ final class BodyPump {
 
     /**
      * @param fromTarget whether the bytes come from the target (counted) or are a substitute body
+     * @param beforeCut  runs once, just before the client can see that the cut was reached (before
+     *                   the last slice is written), so state it sets is visible to a test by then
      */
-    Outcome copy(BodyReader body, BodyWriter writer, BodyFaults faults, boolean fromTarget) throws IOException {
+    Outcome copy(BodyReader body, BodyWriter writer, BodyFaults faults, boolean fromTarget, Runnable beforeCut)
+            throws IOException {
         long cutAfter = faults.cutAfter();
         long flipAt = faults.flipOffset();
         BandwidthLimiter trickle = faults.trickle() == null ? null
                 : new BandwidthLimiter(faults.trickle().bytesPerSecond(), 0);
         long sent = 0;
+        boolean cutAnnounced = false;
         while (true) {
             if (sent >= cutAfter) {
+                if (!cutAnnounced) {
+                    beforeCut.run();
+                }
                 return Outcome.CUT;
             }
             int want = sharedLimit.sliceFor((int) Math.min(BUFFER_SIZE, cutAfter - sent));
@@ -77,9 +84,14 @@ final class BodyPump {
             if (trickle != null) {
                 trickle.acquire(n);
             }
+            if (sent + n >= cutAfter) {
+                beforeCut.run();
+                cutAnnounced = true;
+            }
             sharedLimit.acquire(n);
-            writer.write(buffer, 0, n);
+            // Counted before writing, so a client holding the bytes never reads a lower count.
             traffic.addToClient(n);
+            writer.write(buffer, 0, n);
             sent += n;
         }
         writer.finish(body.trailers());

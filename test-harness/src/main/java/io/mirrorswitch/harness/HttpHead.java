@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The start line and header fields of one HTTP/1.1 message, as {@link FaultProxy} relays them.
@@ -151,6 +153,29 @@ final class HttpHead {
 
     void add(String name, String value) {
         fields.add(new String[] {name, value});
+    }
+
+    /**
+     * Removes an HTTP/2 upgrade offer (the JDK client makes one by default): FaultProxy relays bytes
+     * as HTTP/1.1 and must never let the target switch protocols under it.
+     */
+    void removeUpgradeOffer() {
+        if (!has("Upgrade")) {
+            return;
+        }
+        String connection = first("Connection");
+        remove("Upgrade");
+        remove("HTTP2-Settings");
+        remove("Connection");
+        if (connection != null) {
+            String kept = Arrays.stream(connection.split(","))
+                    .map(String::trim)
+                    .filter(token -> !token.equalsIgnoreCase("Upgrade") && !token.equalsIgnoreCase("HTTP2-Settings"))
+                    .collect(Collectors.joining(", "));
+            if (!kept.isEmpty()) {
+                add("Connection", kept);
+            }
+        }
     }
 
     /** The whole head, with the terminating empty line, ready to be written in one call. */

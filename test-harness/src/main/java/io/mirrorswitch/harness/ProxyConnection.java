@@ -7,11 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * One client connection of a {@link FaultProxy}, served by its own thread: reads requests one after
@@ -31,6 +29,8 @@ final class ProxyConnection implements Runnable {
     private final BodyPump pump;
     private volatile Thread thread;
     private volatile boolean aborted;
+    /** Whether this connection is counted in {@link ProxyContext#held()}; only its own thread changes it. */
+    private boolean countedAsHeld;
 
     ProxyConnection(Socket client, ProxyContext context, Consumer<ProxyConnection> onClosed) {
         this.client = client;
@@ -57,6 +57,7 @@ final class ProxyConnection implements Runnable {
                 context.traffic().log("connection from " + client.getRemoteSocketAddress() + " ended: " + e);
             }
         } finally {
+            uncountHeld();
             target.close();
             closeQuietly();
             onClosed.accept(this);
@@ -84,6 +85,7 @@ final class ProxyConnection implements Runnable {
             return false;
         }
         if (answer instanceof Fault.Blackhole) {
+            countAsHeld(); // before the record, so a test that sees the request sees the hold too
             record(request, 0, faults.applied());
             hold(faults.release());
             return false;
@@ -91,19 +93,19 @@ final class ProxyConnection implements Runnable {
         if (answer instanceof StatusFault status) {
             discard(new BodyReader(in, BodyFraming.ofRequest(request)));
             boolean keepAlive = clientKeepsAlive(request, null, BodyFraming.NONE);
+            record(request, status.status(), faults.applied());
             out.write(status.responseHead(!keepAlive).toBytes());
             if (!request.method().equalsIgnoreCase("HEAD")) {
                 out.write(status.body());
             }
             out.flush();
-            record(request, status.status(), faults.applied());
             return keepAlive;
         }
         if (faults.ignoreRange()) {
             request.remove("Range");
             request.remove("If-Range");
         }
-        dropUpgrade(request);
+        request.removeUpgradeOffer();
         return relay(request, in, out, faults.applied());
     }
 
@@ -147,11 +149,12 @@ final class ProxyConnection implements Runnable {
             outType = substituteFraming.type();
             fromTarget = false;
         }
-        out.write(response.toBytes());
         record(request, response.status(), applied);
+        out.write(response.toBytes());
         BodyPump.Outcome outcome;
         try {
-            outcome = pump.copy(body, new BodyWriter(out, outType), bodyFaults, fromTarget);
+            Runnable beforeCut = bodyFaults.stalls() ? this::countAsHeld : () -> { };
+            outcome = pump.copy(body, new BodyWriter(out, outType), bodyFaults, fromTarget, beforeCut);
         } catch (BodyPump.TargetBodyException e) {
             context.traffic().log("target broke off " + request.startLine() + ": " + e.getMessage());
             target.close();
@@ -201,14 +204,28 @@ final class ProxyConnection implements Runnable {
      * so the client sees a broken connection rather than a clean end.
      */
     private void hold(CountDownLatch release) {
-        context.held().incrementAndGet();
+        countAsHeld();
         try {
             release.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // close() interrupts; we end anyway
         } finally {
-            context.held().decrementAndGet();
+            uncountHeld(); // before the reset, so a client that sees it sees the count drop
             resetClient();
+        }
+    }
+
+    private void countAsHeld() {
+        if (!countedAsHeld) {
+            countedAsHeld = true;
+            context.held().incrementAndGet();
+        }
+    }
+
+    private void uncountHeld() {
+        if (countedAsHeld) {
+            countedAsHeld = false;
+            context.held().decrementAndGet();
         }
     }
 
@@ -219,29 +236,6 @@ final class ProxyConnection implements Runnable {
                 && framing.type() != BodyFraming.Type.UNTIL_CLOSE;
     }
 
-    /**
-     * Removes an HTTP/2 upgrade offer (the JDK client makes one by default): this proxy relays bytes
-     * as HTTP/1.1 and must never let the target switch protocols under it.
-     */
-    private static void dropUpgrade(HttpHead request) {
-        if (!request.has("Upgrade")) {
-            return;
-        }
-        String connection = request.first("Connection");
-        request.remove("Upgrade");
-        request.remove("HTTP2-Settings");
-        request.remove("Connection");
-        if (connection != null) {
-            String kept = Arrays.stream(connection.split(","))
-                    .map(String::trim)
-                    .filter(token -> !token.equalsIgnoreCase("Upgrade") && !token.equalsIgnoreCase("HTTP2-Settings"))
-                    .collect(Collectors.joining(", "));
-            if (!kept.isEmpty()) {
-                request.add("Connection", kept);
-            }
-        }
-    }
-
     private static void discard(BodyReader body) throws IOException {
         byte[] buffer = new byte[8192];
         while (body.read(buffer, 0, buffer.length) >= 0) {
@@ -249,6 +243,10 @@ final class ProxyConnection implements Runnable {
         }
     }
 
+    /**
+     * Called before the client can see the outcome, so a test that has its answer can rely on the
+     * request being in {@link FaultProxy#requests()}.
+     */
     private void record(HttpHead request, int status, List<Fault> faults) {
         context.traffic().record(new RelayedRequest(request.method(), request.target(),
                 RequestKind.of(request.target()), status, faults.stream().map(Fault::toString).toList()));

@@ -3,8 +3,8 @@ package io.mirrorswitch.harness;
 import java.util.List;
 
 /**
- * One request that reached a {@link FaultProxy}, recorded once its outcome is known (when the answer's
- * head went out, or when the proxy reset or started holding the connection).
+ * One request that reached a {@link FaultProxy}, recorded once its outcome is decided and before the
+ * client can observe it (just before the answer's head goes out, the reset, or the hold begins).
  *
  * @param method the request method
  * @param target the request target (path and query)
