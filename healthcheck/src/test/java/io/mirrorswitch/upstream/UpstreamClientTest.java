@@ -213,6 +213,16 @@ class UpstreamClientTest {
     }
 
     @Test
+    void endlessRedirectsAreAFaultNeverARedirectHandedBack() {
+        registry.stubFor(get(MANIFEST).willReturn(aResponse().withStatus(302).withHeader("Location", MANIFEST)));
+        UpstreamClient client = new UpstreamClient(upstream("127.0.0.1", false), HTTP);
+
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> fetch(client));
+        assertTrue(e.getMessage().contains("redirects"), e.getMessage());
+        registry.verify(6, getRequestedFor(urlEqualTo(MANIFEST)));
+    }
+
+    @Test
     void seeOtherTurnsIntoGetButHeadStaysHead() throws Exception {
         registry.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(303).withHeader("Location", "/elsewhere")));
         registry.stubFor(head(urlEqualTo("/elsewhere")).willReturn(aResponse().withStatus(200).withHeader("Content-Length", "77")));

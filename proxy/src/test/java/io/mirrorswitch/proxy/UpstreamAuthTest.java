@@ -30,8 +30,8 @@ class UpstreamAuthTest {
     private static final String REPO = "library/alpine";
     private static final String SCOPE = "repository:" + REPO + ":pull";
     private static final String MANIFEST = "/v2/" + REPO + "/manifests/3.19";
-    private static final String DIGEST = "sha256:" + "ab".repeat(32);
-    private static final String BLOB = "/v2/" + REPO + "/blobs/" + DIGEST;
+    private static final byte[] LAYER = "layer-bytes".getBytes(StandardCharsets.US_ASCII);
+    private static final String BLOB = WireMocks.blobPath(REPO, LAYER);
     private static final String PASSWORD = "pw-Very-Secret";
 
     @RegisterExtension
@@ -131,7 +131,7 @@ class UpstreamAuthTest {
         serveWithToken(upA, MANIFEST, "t", "{}");
         upA.stubFor(get(BLOB).atPriority(1).withHeader("Authorization", equalTo("Bearer t"))
                 .willReturn(aResponse().withStatus(307).withHeader("Location", WireMocks.origin(cdn) + "/layer")));
-        cdn.stubFor(get("/layer").willReturn(aResponse().withStatus(200).withBody("layer-bytes")));
+        cdn.stubFor(get("/layer").willReturn(aResponse().withStatus(200).withBody(LAYER)));
         issueTokens(upA, "t");
         try (Sidecar sidecar = Sidecar.startWith("", Map.of("PW", PASSWORD),
                 "{name: a, url: '" + WireMocks.origin(upA) + "', username: someone, password: '${PW}'}")) {

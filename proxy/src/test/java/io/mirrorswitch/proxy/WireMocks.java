@@ -28,6 +28,19 @@ final class WireMocks {
         return "{name: " + name + ", url: '" + origin(wm) + "'}";
     }
 
+    /** The sha256 digest of {@code bytes}, so blob bodies in tests are what their digest says. */
+    static String digest(byte[] bytes) {
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String blobPath(String repository, byte[] bytes) {
+        return "/v2/" + repository + "/blobs/" + digest(bytes);
+    }
+
     static List<LoggedRequest> received(WireMockExtension wm) {
         return wm.getAllServeEvents().stream().map(e -> e.getRequest()).toList();
     }

@@ -39,11 +39,6 @@ public final class ForwardedHeaders {
     /** Copies response headers; {@code Content-Length} is set by the caller, which knows what it will send. */
     public static void toDownstream(Headers upstream, HttpServerExchange exchange) {
         HeaderMap out = exchange.getResponseHeaders();
-        if (exchange.getRequestMethod().equalToString("HEAD") && upstream.get("Content-Length") == null) {
-            // Without a length from upstream, Undertow would end this HEAD with "Content-Length: 0", which registry:2
-            // takes as the blob's size (and then serves an empty blob). Chunked says "length unknown" instead.
-            out.put(io.undertow.util.Headers.TRANSFER_ENCODING, "chunked");
-        }
         for (String name : upstream.names()) {
             String lower = name.toLowerCase(Locale.ROOT);
             if (NOT_BACK.contains(lower)) {

@@ -139,6 +139,10 @@ public final class RelayHandler {
             String length = response.header("Content-Length");
             if (length != null) {
                 exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
+            } else if (head) {
+                // Left alone, Undertow ends a bodiless HEAD with "Content-Length: 0", a size registry:2 would believe.
+                // Chunked says "length unknown" (and a HEAD sends no chunk at all).
+                exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, "chunked");
             }
             body.close();
             exchange.endExchange();
@@ -243,9 +247,15 @@ public final class RelayHandler {
 
     /** Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. */
     private static Attempts.NotFound notFoundAnswer(UpstreamBody body) {
+        long limit = 64 * 1024;
         try (body) {
-            byte[] bytes = body.response().body() == null ? new byte[0]
-                    : body.response().body().source().readByteArray(Math.max(0, Math.min(64 * 1024, body.response().body().contentLength())));
+            byte[] bytes = new byte[0];
+            if (body.response().body() != null) {
+                // The length is often unknown (chunked): buffer up to the limit and keep the body only if it all fit,
+                // never a prefix (a cut JSON error is worse than our own).
+                okio.BufferedSource source = body.response().body().source();
+                bytes = source.request(limit + 1) ? new byte[0] : source.readByteArray();
+            }
             return new Attempts.NotFound(body.upstream(), body.response().header("Content-Type"), bytes);
         } catch (IOException | IllegalArgumentException e) {
             return new Attempts.NotFound(body.upstream(), null, new byte[0]);
