@@ -64,13 +64,6 @@ final class RegistryPortHandler implements HttpHandler {
             authGate.challenge(exchange, scope);
             return;
         }
-        // An upstream 401 that survives a fresh upstream token (insufficient_scope, DENIED) is delivered as the
-        // answer; its own challenge is dropped on the way, so it must carry ours, or registry:2 sees a bare 401.
-        exchange.addResponseCommitListener(ex -> {
-            if (ex.getStatusCode() == 401) {
-                authGate.putChallenge(ex, scope);
-            }
-        });
         relay.relay(exchange, route);
     }
 }
