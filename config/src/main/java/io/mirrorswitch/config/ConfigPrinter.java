@@ -1,0 +1,93 @@
+package io.mirrorswitch.config;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The effective configuration as YAML, every default filled in and every secret masked, for
+ * {@code mirrorswitch check-config}. Without credentials the text reads back to an equal config, so an operator
+ * can start from it; a password is printed as {@code '******'} whatever its source (inline, {@code ${ENV}} or
+ * {@code passwordFile}), because the source is not kept once the secret is read.
+ */
+public final class ConfigPrinter {
+    public static final String MASK = "******";
+
+    private ConfigPrinter() {
+    }
+
+    public static String yaml(MirrorswitchConfig config) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setSplitLines(false);
+        return new Yaml(options).dump(tree(config));
+    }
+
+    /** The config as plain maps and lists in the file's key order. */
+    static Map<String, Object> tree(MirrorswitchConfig c) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("listen", c.listen().toString());
+        root.put("admin", c.admin().toString());
+        c.publicUrl().ifPresent(u -> root.put("publicUrl", u.toString()));
+        root.put("upstreams", upstreams(c.upstreams()));
+        root.put("health", health(c.health()));
+        root.put("selection", selection(c.selection()));
+        root.put("timeouts", timeouts(c.timeouts()));
+        root.put("failover", Map.of("tagNotFoundRetries", c.failover().tagNotFoundRetries()));
+        return root;
+    }
+
+    private static List<Map<String, Object>> upstreams(List<UpstreamConfig> upstreams) {
+        return upstreams.stream().map(u -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", u.name());
+            m.put("url", u.url().toString());
+            m.put("priority", u.priority());
+            u.username().ifPresent(name -> m.put("username", name));
+            u.password().ifPresent(secret -> m.put("password", MASK));
+            return m;
+        }).toList();
+    }
+
+    private static Map<String, Object> health(HealthConfig h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("interval", Durations.format(h.interval()));
+        m.put("probe", h.probe());
+        m.put("timeout", Durations.format(h.timeout()));
+        m.put("slowAfter", Durations.format(h.slowAfter()));
+        m.put("rise", h.rise());
+        m.put("fall", h.fall());
+        m.put("deepEvery", h.deepEvery());
+        m.put("throttleCooldown", Durations.format(h.throttleCooldown()));
+        return m;
+    }
+
+    private static Map<String, Object> selection(SelectionConfig s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy", s.policy().word());
+        m.put("failbackAfter", Durations.format(s.failbackAfter()));
+        m.put("margin", percent(s.margin()));
+        return m;
+    }
+
+    private static Map<String, Object> timeouts(TimeoutsConfig t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connect", Durations.format(t.connect()));
+        m.put("firstByte", Durations.format(t.firstByte()));
+        m.put("idle", Durations.format(t.idle()));
+        m.put("minThroughput", ByteRates.format(t.minThroughputBytesPerSecond()));
+        m.put("throughputWindow", Durations.format(t.throughputWindow()));
+        return m;
+    }
+
+    /** 0.2 as {@code 20%}; the loader reads it back to the same fraction. */
+    static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+    }
+}
