@@ -1,29 +1,41 @@
 package io.mirrorswitch.proxy;
 
+import io.mirrorswitch.proxy.metrics.RequestMetrics;
 import io.mirrorswitch.proxy.relay.RelayOutcome;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One human-readable line per request, written when the exchange completes:
- * {@code GET /v2/library/alpine/manifests/3.19 200 1529B 14ms upstream=hub1 attempts=1}.
+ * {@code GET /v2/library/alpine/manifests/3.19 200 1529B 14ms upstream=hub1 attempts=1}; the same facts go to the
+ * request metrics, so the log and {@code /metrics} never disagree.
  */
 final class AccessLog {
+    /** The route label of the request ({@code manifest}, {@code blob}, {@code tags}, {@code v2}, {@code token}). */
+    static final AttachmentKey<String> ROUTE = AttachmentKey.create(String.class);
+    private static final String UNROUTED = "other";
     private static final Logger LOG = LoggerFactory.getLogger("mirrorswitch.access");
 
     private AccessLog() {
     }
 
-    static void attach(HttpServerExchange exchange) {
+    static void attach(HttpServerExchange exchange, RequestMetrics metrics) {
         long start = System.nanoTime();
         exchange.addExchangeCompleteListener((ex, next) -> {
             try {
+                long nanos = System.nanoTime() - start;
                 RelayOutcome outcome = ex.getAttachment(RelayOutcome.KEY);
+                String upstream = outcome == null ? "-" : outcome.upstream();
                 LOG.info("{} {} {} {}B {}ms upstream={} attempts={}",
                         ex.getRequestMethod(), ex.getRequestURI(), ex.getStatusCode(), ex.getResponseBytesSent(),
-                        (System.nanoTime() - start) / 1_000_000,
-                        outcome == null ? "-" : outcome.upstream(), outcome == null ? 0 : outcome.attempts());
+                        nanos / 1_000_000, upstream, outcome == null ? 0 : outcome.attempts());
+                String route = ex.getAttachment(ROUTE);
+                metrics.completed(route == null ? UNROUTED : route, ex.getStatusCode(), upstream,
+                        ex.getResponseBytesSent(), nanos);
+            } catch (RuntimeException e) {
+                LOG.warn("access log / metrics for {} failed: {}", ex.getRequestURI(), e.toString());
             } finally {
                 next.proceed();
             }

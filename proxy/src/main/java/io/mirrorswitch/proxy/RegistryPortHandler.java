@@ -2,6 +2,7 @@ package io.mirrorswitch.proxy;
 
 import io.mirrorswitch.proxy.auth.AuthGate;
 import io.mirrorswitch.proxy.auth.TokenEndpoint;
+import io.mirrorswitch.proxy.metrics.RequestMetrics;
 import io.mirrorswitch.proxy.relay.RelayHandler;
 import io.mirrorswitch.proxy.route.RegistryRoute;
 import io.mirrorswitch.proxy.route.RouteException;
@@ -19,11 +20,13 @@ final class RegistryPortHandler implements HttpHandler {
     private final TokenEndpoint tokenEndpoint;
     private final AuthGate authGate;
     private final RelayHandler relay;
+    private final RequestMetrics metrics;
 
-    RegistryPortHandler(TokenEndpoint tokenEndpoint, AuthGate authGate, RelayHandler relay) {
+    RegistryPortHandler(TokenEndpoint tokenEndpoint, AuthGate authGate, RelayHandler relay, RequestMetrics metrics) {
         this.tokenEndpoint = tokenEndpoint;
         this.authGate = authGate;
         this.relay = relay;
+        this.metrics = metrics;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class RegistryPortHandler implements HttpHandler {
             return;
         }
         exchange.startBlocking();
-        AccessLog.attach(exchange);
+        AccessLog.attach(exchange, metrics);
         boolean pullMethod = exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD);
         if (exchange.isHostIncludedInRequestURI() || exchange.getRequestMethod().equals(Methods.CONNECT)) {
             RegistryError.send(exchange, 400, "UNSUPPORTED", "mirrorswitch is not a forward proxy", null);
@@ -41,6 +44,7 @@ final class RegistryPortHandler implements HttpHandler {
         }
         String path = exchange.getRequestURI();
         if (path.equals("/token")) {
+            exchange.putAttachment(AccessLog.ROUTE, "token");
             if (pullMethod) {
                 tokenEndpoint.handleRequest(exchange);
             } else {
@@ -59,6 +63,7 @@ final class RegistryPortHandler implements HttpHandler {
             RegistryError.send(exchange, e.status(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
             return;
         }
+        exchange.putAttachment(AccessLog.ROUTE, route.kind().label());
         String scope = route.scope().orElse(null);
         if (!authGate.admits(exchange, scope)) {
             authGate.challenge(exchange, scope);
