@@ -1,0 +1,149 @@
+package io.mirrorswitch.proxy.reload;
+
+import io.mirrorswitch.config.ConfigException;
+import io.mirrorswitch.config.ConfigLoader;
+import io.mirrorswitch.config.MirrorswitchConfig;
+import io.mirrorswitch.proxy.metrics.ReloadMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-reads the config file and applies it through {@link LiveUpstreams}, or refuses it. A refused file changes
+ * nothing: the running config stays, the error line is logged and kept for {@code /status} until a later
+ * attempt succeeds. Attempts are serialized; each one is all or nothing because the whole file is validated
+ * before anything is applied.
+ */
+public final class ConfigReloader {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
+
+    private final Optional<Path> file;
+    private final ConfigLoader loader;
+    private final LiveUpstreams live;
+    private final ReloadMetrics metrics;
+    private final Clock clock;
+    private final MirrorswitchConfig started;
+    private MirrorswitchConfig running;
+    private byte[] lastSeen;
+    private Instant loadedAt;
+    private Optional<Instant> lastAttemptAt = Optional.empty();
+    private Optional<String> lastError = Optional.empty();
+    private Optional<Instant> lastErrorAt = Optional.empty();
+    private List<String> restartNeeded = List.of();
+
+    /**
+     * @param file     the file serve was started with; empty when it runs on a config given in code or the
+     *                 embedded default, in which case there is nothing to reload
+     * @param text     the bytes {@code config} was read from, so an unchanged file is recognized
+     */
+    public ConfigReloader(Optional<Path> file, byte[] text, MirrorswitchConfig config, ConfigLoader loader,
+                          LiveUpstreams live, ReloadMetrics metrics, Clock clock) {
+        this.file = file;
+        this.loader = loader;
+        this.live = live;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.started = config;
+        this.running = config;
+        this.lastSeen = text.clone();
+        this.loadedAt = clock.instant();
+    }
+
+    public Optional<Path> file() {
+        return file;
+    }
+
+    public synchronized MirrorswitchConfig running() {
+        return running;
+    }
+
+    /** Reads the file and applies it; {@code trigger} says why, for the log ({@code POST /reload}, {@code file changed}). */
+    public synchronized ReloadResult reload(String trigger) {
+        if (file.isEmpty()) {
+            return new ReloadResult(ReloadResult.UNAVAILABLE,
+                    "nothing to reload: mirrorswitch was started without --config", List.of(), List.of());
+        }
+        lastAttemptAt = Optional.of(clock.instant());
+        byte[] text;
+        MirrorswitchConfig next;
+        try {
+            text = read(file.get());
+            lastSeen = text;
+            next = loader.parse(new String(text, StandardCharsets.UTF_8));
+        } catch (ConfigException e) {
+            return refuse(trigger, e.getMessage());
+        }
+        ConfigChanges changes = ConfigChanges.between(started, running, next);
+        lastError = Optional.empty();
+        lastErrorAt = Optional.empty();
+        restartNeeded = changes.restartNeeded();
+        if (!restartNeeded.isEmpty()) {
+            LOG.warn("config {}: {} changed; that takes effect only after a restart", file.get(), String.join(", ", restartNeeded));
+        }
+        if (!changes.anyLive()) {
+            metrics.record(ReloadResult.UNCHANGED);
+            LOG.info("config reload ({}): nothing to apply", trigger);
+            return new ReloadResult(ReloadResult.UNCHANGED, "nothing to apply", List.of(), restartNeeded);
+        }
+        live.apply(next, changes);
+        running = next;
+        loadedAt = clock.instant();
+        metrics.record(ReloadResult.APPLIED);
+        String summary = String.join("; ", changes.describe());
+        LOG.info("config reloaded ({}): {}", trigger, summary);
+        return new ReloadResult(ReloadResult.APPLIED, summary, changes.describe(), restartNeeded);
+    }
+
+    /** For the file watcher: reloads only when the file's bytes differ from those last read. */
+    public synchronized Optional<ReloadResult> reloadIfChanged(String trigger) {
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (Arrays.equals(Files.readAllBytes(file.get()), lastSeen)) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            // Mid-replace (e.g. a ConfigMap symlink swap) or deleted: reload() reports it if it persists.
+        }
+        return Optional.of(reload(trigger));
+    }
+
+    /** The {@code config} object of {@code /status}. */
+    public synchronized Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file", file.map(Path::toString).orElse(null));
+        out.put("loadedAt", loadedAt.toString());
+        out.put("lastAttemptAt", lastAttemptAt.map(Instant::toString).orElse(null));
+        out.put("lastError", lastError.orElse(null));
+        out.put("lastErrorAt", lastErrorAt.map(Instant::toString).orElse(null));
+        out.put("restartNeeded", restartNeeded);
+        return out;
+    }
+
+    private ReloadResult refuse(String trigger, String error) {
+        lastError = Optional.of(error);
+        lastErrorAt = lastAttemptAt;
+        metrics.record(ReloadResult.REFUSED);
+        LOG.warn("config reload ({}) refused, the running config stays: {}", trigger, error);
+        return new ReloadResult(ReloadResult.REFUSED, error, List.of(), restartNeeded);
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw ConfigException.of(file + ": cannot read config file (" + e + ")");
+        }
+    }
+}
