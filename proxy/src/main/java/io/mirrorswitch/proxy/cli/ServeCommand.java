@@ -2,33 +2,54 @@ package io.mirrorswitch.proxy.cli;
 
 import io.mirrorswitch.config.ConfigException;
 import io.mirrorswitch.config.ConfigLoader;
-import io.mirrorswitch.config.MirrorswitchConfig;
 import io.mirrorswitch.proxy.Mirrorswitch;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the sidecar: the registry port registry:2's proxy.remoteurl points at, and the admin port.",
-                "Without --config it serves Docker Hub (https://registry-1.docker.io) on 0.0.0.0:5080, admin 0.0.0.0:5081."},
-        footer = {"", "Examples:", "  mirrorswitch serve", "  mirrorswitch serve --config /etc/mirrorswitch/config.yaml"})
+        usageHelpAutoWidth = true,
+        description = {"Run the sidecar: the registry port that registry:2's proxy.remoteurl points at, and the admin port.",
+                "",
+                "Admin port: / (status page), /healthz, /readyz, /status, /metrics, POST /reload. Without --config it "
+                        + "serves Docker Hub (https://registry-1.docker.io) on 0.0.0.0:5080, admin on 0.0.0.0:5081. "
+                        + "With --config the file is watched: upstream, health and selection changes apply without a "
+                        + "restart (so does POST /reload); an invalid file is refused and the running config stays.",
+                ""},
+        footer = {"", "Examples:",
+                "  mirrorswitch serve",
+                "  mirrorswitch serve --config /etc/mirrorswitch/config.yaml",
+                "  # reload only when asked, not on file changes",
+                "  mirrorswitch serve --config ./config.yaml --no-watch",
+                "  curl -X POST http://127.0.0.1:5081/reload"})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: the embedded Docker Hub config)")
     Path config;
 
+    @Option(names = "--no-watch", description = "Do not watch the config file; reload only on POST /reload")
+    boolean noWatch;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
-        MirrorswitchConfig effective;
         ConfigLoader loader = ConfigLoader.withSystemEnv();
+        Mirrorswitch running;
         try {
-            effective = config == null ? loader.embeddedDefault() : loader.load(config);
+            running = config == null ? Mirrorswitch.start(loader.embeddedDefault())
+                    : Mirrorswitch.start(config, loader, true, !noWatch);
         } catch (ConfigException e) {
-            System.err.println("mirrorswitch: " + e.getMessage());
+            spec.commandLine().getErr().println("mirrorswitch: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("mirrorswitch: cannot start: " + rootCause(e));
+            return 1;
         }
-        Mirrorswitch running = Mirrorswitch.start(effective);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -36,5 +57,13 @@ final class ServeCommand implements Callable<Integer> {
         }, "mirrorswitch-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause + ")";
     }
 }
