@@ -91,8 +91,9 @@ public final class ConfigLoader {
         SelectionConfig selection = root.section("selection").map(this::selection).orElse(SelectionConfig.DEFAULTS);
         TimeoutsConfig timeouts = root.section("timeouts").map(this::timeouts).orElse(TimeoutsConfig.DEFAULTS);
         FailoverConfig failover = root.section("failover").map(this::failover).orElse(FailoverConfig.DEFAULTS);
+        CoalescingConfig coalescing = root.section("coalescing").map(this::coalescing).orElse(CoalescingConfig.DEFAULTS);
         root.rejectUnknownKeys();
-        return new MirrorswitchConfig(listen, admin, publicUrl, upstreams, health, selection, timeouts, failover);
+        return new MirrorswitchConfig(listen, admin, publicUrl, upstreams, health, selection, timeouts, failover, coalescing);
     }
 
     private List<UpstreamConfig> upstreams(YamlSection root) {
@@ -186,6 +187,26 @@ public final class ConfigLoader {
         FailoverConfig f = new FailoverConfig(s.integer("tagNotFoundRetries", FailoverConfig.DEFAULTS.tagNotFoundRetries(), 0));
         s.rejectUnknownKeys();
         return f;
+    }
+
+    private CoalescingConfig coalescing(YamlSection s) {
+        CoalescingConfig d = CoalescingConfig.DEFAULTS;
+        boolean enabled = s.raw("enabled").map(v -> {
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw new ConfigException(s.key("enabled"), v, "true or false");
+        }).orElse(d.enabled());
+        Path spoolDir = s.string("spoolDir").map(dir -> {
+            if (dir.isBlank()) {
+                throw new ConfigException(s.key("spoolDir"), dir, "a directory path");
+            }
+            return Path.of(dir);
+        }).orElse(d.spoolDir());
+        long maxSpoolBytes = s.raw("maxSpoolBytes").map(v -> ByteSizes.parse(s.key("maxSpoolBytes"), v)).orElse(d.maxSpoolBytes());
+        int maxSharedFetches = s.integer("maxSharedFetches", d.maxSharedFetches(), 1);
+        s.rejectUnknownKeys();
+        return new CoalescingConfig(enabled, spoolDir, maxSpoolBytes, maxSharedFetches);
     }
 
     private static java.time.Duration positive(YamlSection s, String name, java.time.Duration fallback) {

@@ -40,6 +40,7 @@ public final class ConfigPrinter {
         root.put("selection", selection(c.selection()));
         root.put("timeouts", timeouts(c.timeouts()));
         root.put("failover", Map.of("tagNotFoundRetries", c.failover().tagNotFoundRetries()));
+        root.put("coalescing", coalescing(c.coalescing()));
         return root;
     }
 
@@ -83,6 +84,15 @@ public final class ConfigPrinter {
         m.put("idle", Durations.format(t.idle()));
         m.put("minThroughput", ByteRates.format(t.minThroughputBytesPerSecond()));
         m.put("throughputWindow", Durations.format(t.throughputWindow()));
+        return m;
+    }
+
+    private static Map<String, Object> coalescing(CoalescingConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", c.enabled());
+        m.put("spoolDir", c.spoolDir().toString());
+        m.put("maxSpoolBytes", ByteSizes.format(c.maxSpoolBytes()));
+        m.put("maxSharedFetches", c.maxSharedFetches());
         return m;
     }
 

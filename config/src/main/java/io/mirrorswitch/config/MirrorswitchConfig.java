@@ -17,10 +17,17 @@ public record MirrorswitchConfig(
         HealthConfig health,
         SelectionConfig selection,
         TimeoutsConfig timeouts,
-        FailoverConfig failover) {
+        FailoverConfig failover,
+        CoalescingConfig coalescing) {
 
     public MirrorswitchConfig {
         upstreams = upstreams.stream().sorted(Comparator.comparingInt(UpstreamConfig::priority)).toList();
+    }
+
+    /** Without a {@code coalescing:} section: its defaults. */
+    public MirrorswitchConfig(HostPort listen, HostPort admin, Optional<URI> publicUrl, List<UpstreamConfig> upstreams,
+                              HealthConfig health, SelectionConfig selection, TimeoutsConfig timeouts, FailoverConfig failover) {
+        this(listen, admin, publicUrl, upstreams, health, selection, timeouts, failover, CoalescingConfig.DEFAULTS);
     }
 
     public Optional<UpstreamConfig> upstream(String name) {
