@@ -1,6 +1,8 @@
 # mirrorswitch: build with Maven, run on a slim JRE as a non-root user.
 #   docker build -t mirrorswitch .
-#   docker run -p 5080:5080 -p 5081:5081 -v $PWD/config.yaml:/etc/mirrorswitch/config.yaml:ro mirrorswitch
+#   docker run -p 5080:5080 -p 5081:5081 -v $PWD/deploy/mirrorswitch:/etc/mirrorswitch:ro mirrorswitch
+# The config is read from /etc/mirrorswitch/config.yaml (mount a directory holding config.yaml there; edits are
+# applied live). Other commands run the same image: docker run --rm mirrorswitch probe https://mirror.example
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
@@ -13,8 +15,9 @@ RUN mvn -B -q -ntp -DskipTests package
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin mirrorswitch
 COPY --from=build /src/proxy/target/mirrorswitch.jar /opt/mirrorswitch/mirrorswitch.jar
-# The documented config path; mount your own file over it. Without a mount the image serves Docker Hub.
-COPY deploy/config.yaml /etc/mirrorswitch/config.yaml
+# The documented config path; mount your own directory over /etc/mirrorswitch. Without a mount the image serves
+# Docker Hub.
+COPY deploy/mirrorswitch/config.yaml /etc/mirrorswitch/config.yaml
 USER 10001
 EXPOSE 5080 5081
 # /healthz answers 200 once the registry port listens; bash's /dev/tcp needs no curl in the image.
