@@ -1,0 +1,117 @@
+package io.mirrorswitch.proxy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mirrorswitch.config.ConfigLoader;
+import io.mirrorswitch.config.MirrorswitchConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** check-config, argument errors of probe, and --help of every command, run in-process. */
+class CommandLineTest {
+    private static final String SECRET = "correct-Horse-battery";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void checkConfigPrintsTheEffectiveConfigWithSecretsMasked() throws IOException {
+        Path password = Files.writeString(dir.resolve("hub-password"), SECRET + "\n");
+        Path file = Files.writeString(dir.resolve("config.yaml"), """
+                upstreams:
+                  - {name: hub, url: https://registry-1.docker.io, username: me, passwordFile: %s}
+                  - {name: mirror, url: https://mirror.example, priority: 0}
+                health: {slowAfter: 2s}
+                """.formatted(password));
+
+        CliRun run = CliRun.of("check-config", file.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(run.out().contains(SECRET), "the password never prints");
+        assertTrue(run.out().contains("password: '******'"), run.out());
+        assertTrue(run.out().contains("slowAfter: 2s") && run.out().contains("throttleCooldown: 5m"), run.out());
+        MirrorswitchConfig printed = new ConfigLoader(Map.of()).parse(run.out());
+        assertEquals("mirror", printed.upstreams().get(0).name(), "the printed YAML is a config that reads back");
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void checkConfigFailsWithTheOneErrorLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "upstreams:\n  - {name: hub, url: 'https://hub.example/'}\n");
+
+        CliRun run = CliRun.of("check-config", file.toString());
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals("", run.out());
+        assertEquals("mirrorswitch: upstreams[0].url: 'https://hub.example/' is not valid, expected an http:// or "
+                + "https:// URL with a host and no path, e.g. https://mirror.example (no trailing slash)\n", run.err());
+
+        CliRun missing = CliRun.of("check-config", dir.resolve("absent.yaml").toString());
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("cannot read config file"), missing.toString());
+        assertEquals(1, missing.err().strip().lines().count(), "one line");
+    }
+
+    @Test
+    void everyCommandExplainsItselfWithExamples() {
+        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"check-config", "--help"},
+                {"probe", "--help"}, {"help", "probe"}}) {
+            CliRun run = CliRun.of(args);
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.out().contains("Examples:"), String.join(" ", args) + ":\n" + run.out());
+            assertTrue(run.out().lines().allMatch(l -> l.length() <= 80), "fits 80 columns:\n" + run.out());
+        }
+        assertTrue(CliRun.of("--help").out().contains("check-config"));
+        assertTrue(CliRun.of("probe", "--help").out().contains("auth_wall"), "the outcome words are explained");
+    }
+
+    @Test
+    void probeArgumentMistakesAreUsageErrors() throws IOException {
+        CliRun neither = CliRun.of("probe");
+        assertEquals(2, neither.exitCode());
+        assertTrue(neither.err().contains("either --config FILE or one or more mirror URLs"), neither.toString());
+
+        Path file = Files.writeString(dir.resolve("c.yaml"), "upstreams: [{name: a, url: http://a.example}]\n");
+        assertEquals(2, CliRun.of("probe", "--config", file.toString(), "http://b.example").exitCode());
+
+        CliRun badImage = CliRun.of("probe", "--image", "Alpine", "http://a.example");
+        assertEquals(2, badImage.exitCode());
+        assertTrue(badImage.err().startsWith("mirrorswitch probe: --image: 'Alpine' is not valid"), badImage.toString());
+
+        CliRun badUrl = CliRun.of("probe", "ftp://a.example");
+        assertEquals(2, badUrl.exitCode());
+        assertTrue(badUrl.err().contains("'ftp://a.example' is not valid"), badUrl.toString());
+    }
+
+    @Test
+    void probeOfARefusingMirrorSaysDownAndExitsOne() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+
+        CliRun run = CliRun.of("probe", "--timeout", "5s", url);
+
+        assertEquals(1, run.exitCode(), "no mirror works: " + run);
+        String row = run.out().lines().filter(l -> l.startsWith(url)).findFirst().orElseThrow(() -> new AssertionError(run));
+        assertTrue(row.matches(".*\\sdown\\s+connect refused$"), row);
+        assertTrue(run.err().contains("probing 1 mirror for library/alpine:3.19 (limit 5s each"), run.err());
+        assertTrue(run.err().contains("[1/1] " + url + ": down"), run.err());
+    }
+
+    @Test
+    void mirrorNamesFromUrls() {
+        assertEquals("registry-1.docker.io", ProbeTargets.nameFor("https://registry-1.docker.io"));
+        assertEquals("127.0.0.1-5000", ProbeTargets.nameFor("http://127.0.0.1:5000"));
+        assertEquals("mirror", ProbeTargets.nameFor("::"));
+    }
+}
