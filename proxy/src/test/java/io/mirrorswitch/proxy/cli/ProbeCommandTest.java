@@ -58,6 +58,8 @@ class ProbeCommandTest {
             CliRun table = CliRun.of("probe", "--config", config.toString());
 
             assertEquals(0, table.exitCode(), "healthy works: " + table);
+            // Kept next to the status page screenshot: what an operator sees, for the docs and for review.
+            Files.writeString(Path.of("target", "probe-example.txt"), table.err() + table.out());
             List<String> rows = table.out().lines().skip(1).toList();
             assertEquals(6, rows.size(), table.toString());
             assertTrue(rows.get(0).startsWith("healthy ") && rows.get(0).contains(" ok "), table.out());
