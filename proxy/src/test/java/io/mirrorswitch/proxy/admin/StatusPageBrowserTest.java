@@ -54,7 +54,7 @@ class StatusPageBrowserTest {
             String mirrorRow = row(dom, "mirror");
             assertTrue(mirrorRow.contains("data-state=\"ok\"") && mirrorRow.contains("is-active"), mirrorRow);
             assertTrue(mirrorRow.contains(healthy.url()), "its URL: " + mirrorRow);
-            assertTrue(Pattern.compile("class=\"num latency\">\\d+ ms<").matcher(mirrorRow).find(), "latency: " + mirrorRow);
+            assertTrue(Pattern.compile("class=\"num latency\">(\\d+ ms|[\\d.]+ s)<").matcher(mirrorRow).find(), "latency: " + mirrorRow);
             assertTrue(Pattern.compile("class=\"num throughput\">[\\d.]+ [KMG]?i?B/s<").matcher(mirrorRow).find(),
                     "throughput: " + mirrorRow);
             assertTrue(mirrorRow.contains("ok in "), "last probe: " + mirrorRow);

@@ -39,9 +39,9 @@ class ProbeCommandTest {
              FaultProxy slow = FaultProxy.inFrontOf(healthy);
              FaultProxy throttled = FaultProxy.inFrontOf(healthy);
              FaultProxy corrupt = FaultProxy.inFrontOf(healthy)) {
-            // About 1 KiB of manifest and config blob at 400 B/s: well past slowAfter, well within the timeout.
-            slow.inject(Fault.trickle(400).on(Match.MANIFESTS));
-            slow.inject(Fault.trickle(400).on(Match.BLOBS));
+            // About 1 KiB of manifest and config blob at 300 B/s: well past slowAfter, well within the timeout.
+            slow.inject(Fault.trickle(300).on(Match.MANIFESTS));
+            slow.inject(Fault.trickle(300).on(Match.BLOBS));
             throttled.inject(Fault.tooManyRequests(3600).on(Match.MANIFESTS));
             corrupt.inject(Fault.flipByteAt(10).on(Match.MANIFESTS.method("GET")));
             Path config = Files.writeString(dir.resolve("config.yaml"), """
@@ -52,7 +52,7 @@ class ProbeCommandTest {
                       - {name: throttled, url: '%s'}
                       - {name: slow, url: '%s'}
                       - {name: healthy, url: '%s'}
-                    health: {timeout: 20s, slowAfter: 1s}
+                    health: {timeout: 20s, slowAfter: 1500ms}
                     """.formatted(closedPort(), corrupt.url(), walled.url(), throttled.url(), slow.url(), healthy.url()));
 
             CliRun table = CliRun.of("probe", "--config", config.toString());
