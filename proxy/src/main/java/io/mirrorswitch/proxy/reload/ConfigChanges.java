@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 /**
  * What differs between the running config and a newly read one, split into what a reload applies live
  * (upstreams, health, selection) and what only a restart can change (the listen and admin sockets, publicUrl
- * behind our token challenge, request-path timeouts and failover settings baked into the relay).
+ * behind our token challenge, request-path timeouts, failover and coalescing settings baked into the relay).
  *
  * @param added            upstream names new in the file
  * @param removed          upstream names gone from the file
@@ -45,6 +45,7 @@ public record ConfigChanges(List<String> added, List<String> removed, List<Strin
         addIf(restart, "publicUrl", started.publicUrl(), next.publicUrl());
         addIf(restart, "timeouts", started.timeouts(), next.timeouts());
         addIf(restart, "failover", started.failover(), next.failover());
+        addIf(restart, "coalescing", started.coalescing(), next.coalescing());
         return new ConfigChanges(added, removed, changed, !running.health().equals(next.health()),
                 !running.selection().equals(next.selection()), restart);
     }

@@ -58,11 +58,12 @@ class ConfigChangesTest {
                 health: {interval: 10s}
                 selection: {policy: fastest}
                 timeouts: {idle: 30s}
+                coalescing: {enabled: false}
                 """);
         assertFalse(c.upstreamsChanged());
         assertTrue(c.healthChanged());
         assertTrue(c.selectionChanged());
-        assertEquals(List.of("listen", "publicUrl", "timeouts"), c.restartNeeded());
+        assertEquals(List.of("listen", "publicUrl", "timeouts", "coalescing"), c.restartNeeded());
     }
 
     @Test
