@@ -149,25 +149,29 @@ public final class RelayHandler {
             return true;
         }
         boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
-        BlobStream stream = new BlobStream(exchange, response.body().contentLength(), wholeBlob ? route.reference() : null,
-                candidates.size());
-        stream.relay(body, (offset, failed) -> resume(request, offset, response.body().contentLength(), failed, candidates),
-                new BlobStream.Faults() {
-                    @Override
-                    public void interrupted(Attempt attempt, long offset) {
-                        report(attempt, request + " at byte " + offset);
-                        listener.resumed(attempt.upstream(), attempt.fault());
-                    }
-
-                    @Override
-                    public void corrupt(Set<String> upstreams, String detail) {
-                        for (String upstream : upstreams) {
-                            report(new Attempt(upstream, TrafficFault.DIGEST_MISMATCH, detail, Optional.empty()), request.toString());
-                            listener.digestMismatch(route.kind(), upstream);
-                        }
-                    }
-                });
+        long length = response.body().contentLength();
+        BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
+        fetch.run(body, (offset, failed) -> resume(request, offset, length, failed, candidates), blobFaults(route, request),
+                new DownstreamSink(exchange, length));
         return true;
+    }
+
+    private BlobFetch.Faults blobFaults(RegistryRoute route, UpstreamRequest request) {
+        return new BlobFetch.Faults() {
+            @Override
+            public void interrupted(Attempt attempt, long offset) {
+                report(attempt, request + " at byte " + offset);
+                listener.resumed(attempt.upstream(), attempt.fault());
+            }
+
+            @Override
+            public void corrupt(Set<String> upstreams, String detail) {
+                for (String upstream : upstreams) {
+                    report(new Attempt(upstream, TrafficFault.DIGEST_MISMATCH, detail, Optional.empty()), request.toString());
+                    listener.digestMismatch(route.kind(), upstream);
+                }
+            }
+        };
     }
 
     private boolean deliverManifest(HttpServerExchange exchange, RegistryRoute route, RegistryRoute target,

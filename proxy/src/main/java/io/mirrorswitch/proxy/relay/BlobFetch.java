@@ -1,41 +1,37 @@
 package io.mirrorswitch.proxy.relay;
 
 import io.mirrorswitch.health.TrafficFault;
-import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import org.xnio.IoUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one blob downstream with a fixed buffer, hashing as it goes. When the upstream stalls, slows below
- * the minimum or breaks, the same downstream response continues from another upstream (or the same one) at the
- * byte where it stopped. The last bytes go out only after the digest matched: a blob that does not verify, or
- * that nobody can finish, ends with an abrupt close, never as a complete-looking response.
+ * The upstream half of a blob transfer: reads the body into a {@link BlobSink} with a fixed buffer, hashing as
+ * it goes. When the upstream stalls, slows below the minimum or breaks, the fetch continues from another
+ * upstream (or the same one) at the byte where it stopped. The read that completes a whole blob reaches the sink
+ * only after the digest matched: a blob that does not verify, or that nobody can finish, ends with
+ * {@link BlobSink#fail}, never as a complete-looking body.
  */
-final class BlobStream {
-    private static final Logger LOG = LoggerFactory.getLogger(BlobStream.class);
-    private static final int BUFFER = 64 * 1024;
+final class BlobFetch {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobFetch.class);
+    static final int BUFFER = 64 * 1024;
 
     /** Opens the rest of the blob from {@code offset} on some upstream other than those that failed; null if none can. */
     interface Resumer {
         UpstreamBody resumeAt(long offset, String failedUpstream);
     }
 
-    /** Where faults seen mid-stream go (passive health, metrics, log). */
+    /** Where faults seen mid-body go (passive health, metrics, log). */
     interface Faults {
         void interrupted(Attempt attempt, long offset);
 
         void corrupt(Set<String> upstreams, String detail);
     }
 
-    private final HttpServerExchange exchange;
     private final int maxBarrenResumes;
     private final long length;
     private final String expectedDigest;
@@ -44,25 +40,21 @@ final class BlobStream {
     private long sent;
 
     /**
-     * @param length         the exact blob size, or -1 when unknown (then sent chunked; the terminating chunk is
-     *                       withheld until the digest matched)
+     * @param length           the exact blob size, or -1 when unknown (then the sink completes only once the
+     *                         body ended and the digest matched)
+     * @param expectedDigest   the digest the bytes must hash to, or null for a partial (206) answer we relay as is
      * @param maxBarrenResumes how many resumes in a row may end without a single new byte before giving up (a
-     *                       long blob may need many resumes, but never endlessly at the same offset)
-     * @param expectedDigest the digest the bytes must hash to, or null for a partial (206) answer we relay as is
+     *                         long blob may need many resumes, but never endlessly at the same offset)
      */
-    BlobStream(HttpServerExchange exchange, long length, String expectedDigest, int maxBarrenResumes) {
-        this.exchange = exchange;
+    BlobFetch(long length, String expectedDigest, int maxBarrenResumes) {
         this.maxBarrenResumes = maxBarrenResumes;
         this.length = length;
         this.expectedDigest = expectedDigest;
         this.hasher = expectedDigest == null ? null : Digests.hasherFor(expectedDigest);
     }
 
-    void relay(UpstreamBody first, Resumer resumer, Faults faults) throws IOException {
-        if (length >= 0) {
-            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
-        }
-        OutputStream out = exchange.getOutputStream();
+    /** Runs to the end: the sink is completed or failed, and every upstream body this opened is closed. */
+    void run(UpstreamBody first, Resumer resumer, Faults faults, BlobSink sink) {
         byte[] buffer = new byte[BUFFER];
         UpstreamBody body = first;
         boolean resumable = length >= 0 && hasher != null;
@@ -71,33 +63,37 @@ final class BlobStream {
             while (true) {
                 contributors.add(body.upstream());
                 long before = sent;
-                Optional<Attempt> broke = copy(body, out, buffer);
+                Optional<Attempt> broke = copy(body, sink, buffer);
                 body.close();
                 if (broke.isEmpty()) {
                     break;
                 }
                 faults.interrupted(broke.get(), sent);
                 barren = sent > before ? 0 : barren + 1;
-                body = resumable && barren <= maxBarrenResumes ? resumer.resumeAt(sent, body.upstream()) : null;
-                if (body == null) {
-                    abort("no upstream could continue the blob at byte " + sent + " after " + broke.get().describe());
+                UpstreamBody next = resumable && barren <= maxBarrenResumes ? resumer.resumeAt(sent, body.upstream()) : null;
+                if (next == null) {
+                    sink.fail("no upstream could continue the blob at byte " + sent + " after " + broke.get().describe());
                     return;
                 }
+                body = next;
                 LOG.info("resuming {} at byte {} of {} from {}", expectedDigest, sent, length, body.upstream());
             }
-            out.close();
+            sink.complete();
         } catch (DigestMismatch e) {
-            body.close();
             faults.corrupt(contributors, e.getMessage());
-            abort(e.getMessage());
-        } catch (DownstreamGone e) {
+            sink.fail(e.getMessage());
+        } catch (IOException e) {
+            sink.fail("the receiving side stopped taking bytes after " + sent + " bytes: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            sink.fail("relay error after " + sent + " bytes: " + e);
+            throw e;
+        } finally {
             body.close();
-            abort("client went away after " + sent + " bytes");
         }
     }
 
-    /** Copies until the body ends; returns the upstream fault when it broke first. */
-    private Optional<Attempt> copy(UpstreamBody body, OutputStream out, byte[] buffer) throws DigestMismatch, DownstreamGone {
+    /** Copies until the body ends; returns the upstream fault when it broke first. IOException: the sink is gone. */
+    private Optional<Attempt> copy(UpstreamBody body, BlobSink sink, byte[] buffer) throws DigestMismatch, IOException {
         while (length < 0 || sent < length) {
             int n;
             try {
@@ -117,13 +113,10 @@ final class BlobStream {
                 hasher.update(buffer, 0, n);
             }
             if (length >= 0 && sent + n == length) {
+                // The read that completes the blob is withheld until the whole blob verified.
                 verify();
             }
-            try {
-                out.write(buffer, 0, n);
-            } catch (IOException e) {
-                throw new DownstreamGone();
-            }
+            sink.write(buffer, 0, n);
             sent += n;
         }
         return Optional.empty();
@@ -139,20 +132,9 @@ final class BlobStream {
         }
     }
 
-    private void abort(String why) {
-        LOG.warn("closing the connection for {} abruptly: {}", exchange.getRequestPath(), why);
-        IoUtils.safeClose(exchange.getConnection());
-    }
-
     private static final class DigestMismatch extends Exception {
         DigestMismatch(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    private static final class DownstreamGone extends Exception {
-        DownstreamGone() {
-            super(null, null, false, false);
         }
     }
 }
