@@ -1,5 +1,6 @@
 package io.mirrorswitch.proxy.relay;
 
+import io.mirrorswitch.config.CoalescingConfig;
 import io.mirrorswitch.config.UpstreamConfig;
 import io.mirrorswitch.health.TrafficFault;
 import io.mirrorswitch.health.TrafficReport;
@@ -9,6 +10,7 @@ import io.mirrorswitch.proxy.route.RouteKind;
 import io.mirrorswitch.upstream.CallHandle;
 import io.mirrorswitch.upstream.UpstreamRequest;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -40,13 +42,24 @@ public final class RelayHandler {
     private final Clock clock;
     private final int tagNotFoundRetries;
     private final BiConsumer<HttpServerExchange, String> challenge;
+    private final SharedBlobFetches sharedFetches;
 
-    /**
-     * @param challenge answers a 401 that is about the request itself with our own challenge (an upstream's
-     *                  challenge is never passed through)
-     */
+    /** Coalescing with its defaults (see {@link CoalescingConfig#DEFAULTS}). */
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
                         RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge) {
+        this(selector, clients, watchdog, listener, clock, tagNotFoundRetries, challenge, new SharedBlobFetches(CoalescingConfig.DEFAULTS));
+    }
+
+    /**
+     * @param challenge     answers a 401 that is about the request itself with our own challenge (an upstream's
+     *                      challenge is never passed through)
+     * @param sharedFetches where concurrent GETs of the same blob meet to share one upstream fetch (its owner
+     *                      closes it; {@link SharedBlobFetches#disabled()} shares nothing)
+     */
+    public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
+                        RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge,
+                        SharedBlobFetches sharedFetches) {
+        this.sharedFetches = sharedFetches;
         this.selector = selector;
         this.clients = clients;
         this.watchdog = watchdog;
@@ -57,8 +70,82 @@ public final class RelayHandler {
         this.challenge = challenge;
     }
 
-    /** Runs on a worker thread: upstream calls block. */
+    /**
+     * Runs on a worker thread: upstream calls block. A whole-blob GET first meets concurrent requests for the same
+     * digest: the first leads (tries the candidates and, with a shareable answer, starts a shared fetch), the
+     * others follow (wait for it, then read the same body); over a cap, or when sharing does not work out, a
+     * request relays on its own.
+     */
     public void relay(HttpServerExchange exchange, RegistryRoute route) throws IOException {
+        if (!shareable(exchange, route)) {
+            relayAlone(exchange, route, null);
+            return;
+        }
+        SharedBlobFetches.Role role = sharedFetches.join(route.reference());
+        if (role instanceof SharedBlobFetches.Lead lead) {
+            try {
+                relayAlone(exchange, route, lead.fetch());
+            } finally {
+                lead.fetch().abandon(SharedFetch.Abandoned.UNSHAREABLE); // a no-op when it was started or abandoned
+                lead.fetch().leave();
+            }
+            return;
+        }
+        if (role instanceof SharedBlobFetches.Follow follow) {
+            boolean served;
+            try {
+                served = follow(exchange, route, follow.fetch());
+            } finally {
+                follow.fetch().leave();
+            }
+            if (served) {
+                return;
+            }
+        } else if (role instanceof SharedBlobFetches.Alone alone && alone.cap() != null) {
+            listener.coalescingCapHit(alone.cap());
+        }
+        relayAlone(exchange, route, null);
+    }
+
+    /**
+     * Only what registry:2 sends for an uncached blob is shared: a plain GET of a whole sha256 blob. Ranged and
+     * conditional requests, HEADs, manifests and tags go their own way.
+     */
+    private boolean shareable(HttpServerExchange exchange, RegistryRoute route) {
+        if (route.kind() != RouteKind.BLOB || !exchange.getRequestMethod().equalToString("GET")
+                || !route.reference().matches("sha256:[0-9a-f]{64}") || !sharedFetches.enabled()) {
+            return false;
+        }
+        HeaderMap headers = exchange.getRequestHeaders();
+        return !headers.contains(Headers.RANGE) && !headers.contains(Headers.IF_RANGE) && !headers.contains(Headers.IF_MATCH)
+                && !headers.contains(Headers.IF_NONE_MATCH) && !headers.contains(Headers.IF_MODIFIED_SINCE);
+    }
+
+    /** Waits for the leader; true when this request was answered from its fetch (or with its verdict). */
+    private boolean follow(HttpServerExchange exchange, RegistryRoute route, SharedFetch fetch) {
+        SharedAnswer answer = fetch.awaitAnswer();
+        if (answer == null) {
+            SharedFetch.Abandoned why = fetch.abandoned();
+            if (why != null && why.verdict() != null && route.name().equals(why.repository())) {
+                // Every upstream just failed this very request: asking them all again would only double the wait
+                // (and spend rate-limit quota).
+                why.verdict().accept(exchange);
+                return true;
+            }
+            if (why != null && why.cap() != null) {
+                listener.coalescingCapHit(why.cap());
+            }
+            return false;
+        }
+        exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(answer.upstream(), 0, true));
+        listener.coalesced(answer.upstream(), answer.length());
+        answer.applyTo(exchange);
+        SpoolReader.copy(fetch, exchange.getOutputStream(), why -> DownstreamSink.abort(exchange, why));
+        return true;
+    }
+
+    /** The relay of one request by itself; {@code lead} is the shared fetch it leads, or null. */
+    private void relayAlone(HttpServerExchange exchange, RegistryRoute route, SharedFetch lead) throws IOException {
         boolean head = exchange.getRequestMethod().equalToString("HEAD");
         RegistryRoute target = pinnedTarget(route, head);
         UpstreamRequest request = new UpstreamRequest(exchange.getRequestMethod().toString(), pathAndQuery(exchange, target),
@@ -96,9 +183,15 @@ public final class RelayHandler {
                 break;
             }
             exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(upstream.name(), attempts.count() + 1));
-            if (deliver(exchange, route, target, head, body, request, candidates, attempts)) {
+            if (deliver(exchange, route, target, head, body, request, candidates, attempts, lead)) {
                 return;
             }
+        }
+        if (lead != null) {
+            lead.abandon(new SharedFetch.Abandoned(null, followerExchange -> {
+                followerExchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", 0, true));
+                attempts.respond(followerExchange, route, request.toString(), clock.instant());
+            }, route.name()));
         }
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", attempts.count()));
         attempts.respond(exchange, route, request.toString(), clock.instant());
@@ -106,8 +199,8 @@ public final class RelayHandler {
 
     /** Sends the answer; false when it turned out unusable before anything went downstream (then try the next). */
     private boolean deliver(HttpServerExchange exchange, RegistryRoute route, RegistryRoute target, boolean head,
-                            UpstreamBody body, UpstreamRequest request, List<UpstreamConfig> candidates, Attempts attempts)
-            throws IOException {
+                            UpstreamBody body, UpstreamRequest request, List<UpstreamConfig> candidates, Attempts attempts,
+                            SharedFetch lead) throws IOException {
         Response response = body.response();
         if (route.kind() == RouteKind.MANIFEST && response.code() == 200 && !head) {
             return deliverManifest(exchange, route, target, body, request, attempts);
@@ -151,8 +244,26 @@ public final class RelayHandler {
         boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
         long length = response.body().contentLength();
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
-        fetch.run(body, (offset, failed) -> resume(request, offset, length, failed, candidates), blobFaults(route, request),
-                new DownstreamSink(exchange, length));
+        BlobFetch.Resumer resumer = (offset, failed) -> resume(request, offset, length, failed, candidates);
+        BlobFetch.Faults faults = blobFaults(route, request);
+        if (lead != null) {
+            String encoding = response.header("Content-Encoding");
+            if (wholeBlob && length > 0 && (encoding == null || encoding.equalsIgnoreCase("identity"))) {
+                SharedAnswer answer = new SharedAnswer(body.upstream(), response.headers(), length);
+                Optional<CoalescingCap> refused = sharedFetches.start(lead, answer, sink -> fetch.run(body, resumer, faults, sink));
+                if (refused.isEmpty()) {
+                    exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(body.upstream(), attempts.count() + 1, true));
+                    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
+                    SpoolReader.copy(lead, exchange.getOutputStream(), why -> DownstreamSink.abort(exchange, why));
+                    return true;
+                }
+                listener.coalescingCapHit(refused.get());
+            } else {
+                // Followers must not wait for a body they cannot share (chunked, encoded, partial, an error).
+                lead.abandon(SharedFetch.Abandoned.UNSHAREABLE);
+            }
+        }
+        fetch.run(body, resumer, faults, new DownstreamSink(exchange, length));
         return true;
     }
 

@@ -19,4 +19,15 @@ public interface RelayListener {
     /** A blob or manifest failed verification: its bytes do not hash to the expected digest. */
     default void digestMismatch(RouteKind route, String upstream) {
     }
+
+    /**
+     * A whole-blob GET was served from a fetch of the same digest that another request started: {@code bytes}
+     * the upstream did not have to send again.
+     */
+    default void coalesced(String upstream, long bytes) {
+    }
+
+    /** A whole-blob GET that could have been shared streamed on its own because {@code cap} was reached. */
+    default void coalescingCapHit(CoalescingCap cap) {
+    }
 }

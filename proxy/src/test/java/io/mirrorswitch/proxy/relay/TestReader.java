@@ -1,0 +1,100 @@
+package io.mirrorswitch.proxy.relay;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A downstream client of a shared fetch, as {@link SpoolReader} sees it: an output stream that keeps what it was
+ * sent and whether it was closed cleanly, and the reason when the response was aborted instead. A gated reader
+ * takes a write only when the test hands it a permit: a client as slow as the test wants.
+ */
+final class TestReader extends OutputStream {
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    private final Semaphore permits;
+    private final boolean brokenPipe;
+    private final AtomicReference<String> abortReason = new AtomicReference<>();
+    private volatile boolean closed;
+
+    private TestReader(Semaphore permits, boolean brokenPipe) {
+        this.permits = permits;
+        this.brokenPipe = brokenPipe;
+    }
+
+    static TestReader fast() {
+        return new TestReader(null, false);
+    }
+
+    /** Blocks on every write until {@link #allow} gives it a permit. */
+    static TestReader gated() {
+        return new TestReader(new Semaphore(0), false);
+    }
+
+    /** A client that went away: its first write fails. */
+    static TestReader gone() {
+        return new TestReader(null, true);
+    }
+
+    void allow(int writes) {
+        permits.release(writes);
+    }
+
+    /** Tails {@code fetch} on {@code pool}; leaves the fetch when done, as the relay does. The bytes written. */
+    CompletableFuture<Long> tail(SharedFetch fetch, ExecutorService pool) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return SpoolReader.copy(fetch, this, abortReason::set);
+            } finally {
+                fetch.leave();
+            }
+        }, pool);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int count) throws IOException {
+        if (brokenPipe) {
+            throw new IOException("broken pipe");
+        }
+        if (permits != null) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException();
+            }
+        }
+        synchronized (received) {
+            received.write(bytes, offset, count);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    byte[] received() {
+        synchronized (received) {
+            return received.toByteArray();
+        }
+    }
+
+    boolean closedCleanly() {
+        return closed;
+    }
+
+    /** Why the response was cut, or null when it was not. */
+    String abortReason() {
+        return abortReason.get();
+    }
+}
