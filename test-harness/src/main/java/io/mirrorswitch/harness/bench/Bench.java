@@ -120,11 +120,15 @@ public final class Bench {
             if (spec.isBlank()) {
                 continue;
             }
-            String[] nameAndJar = spec.split("=", 2);
-            MirrorswitchProcess v = MirrorswitchProcess.start(Path.of(nameAndJar[1]).toAbsolutePath(),
-                    options.work().resolve("mirrorswitch"), "variant-" + nameAndJar[0], upstream.url(), List.of());
-            variants.put(new Target("mirrorswitch[" + nameAndJar[0] + "]", v.origin(), v.origin() + "/token", "mirrorswitch"), v);
-            log("variant " + nameAndJar[0] + ": " + nameAndJar[1] + " at " + v.origin());
+            // name=JAR[;section.key=value...]; JAR "-" is the jar under test, with other settings.
+            String[] nameAndRest = spec.split("=", 2);
+            String[] parts = nameAndRest[1].split(";");
+            Path jar = parts[0].equals("-") ? options.jar() : Path.of(parts[0]).toAbsolutePath();
+            List<String> settings = List.of(parts).subList(1, parts.length);
+            MirrorswitchProcess v = MirrorswitchProcess.start(jar, options.work().resolve("mirrorswitch"),
+                    "variant-" + nameAndRest[0], upstream.url(), List.of(), settings);
+            variants.put(new Target("mirrorswitch[" + nameAndRest[0] + "]", v.origin(), v.origin() + "/token", "mirrorswitch"), v);
+            log("variant " + nameAndRest[0] + ": " + jar + " " + settings + " at " + v.origin());
         }
         report.setup(nginx.config, MirrorswitchProcess.jvmFlags(), sizes);
         log("upstream " + upstream.url() + ", nginx " + nginx.origin() + ", mirrorswitch " + mirrorswitch.origin()

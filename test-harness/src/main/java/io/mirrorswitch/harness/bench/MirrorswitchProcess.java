@@ -35,6 +35,15 @@ final class MirrorswitchProcess implements AutoCloseable {
 
     static MirrorswitchProcess start(Path jar, Path dir, String name, String upstreamOrigin, List<String> extraFlags)
             throws IOException, InterruptedException {
+        return start(jar, dir, name, upstreamOrigin, extraFlags, List.of());
+    }
+
+    /**
+     * @param settings extra top-level config settings as {@code section.key=value} (e.g. {@code coalescing.enabled=false}),
+     *                 appended to the generated config
+     */
+    static MirrorswitchProcess start(Path jar, Path dir, String name, String upstreamOrigin, List<String> extraFlags,
+                                     List<String> settings) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port = Ports.free();
         int admin = Ports.free();
@@ -49,7 +58,7 @@ final class MirrorswitchProcess implements AutoCloseable {
                 // Active health checks run as in production, probing an image the bench upstream has.
                 "health:",
                 "  probe: " + SeedData.TINY_REPO + ":" + SeedData.TINY_TAG,
-                ""));
+                "") + settingsYaml(settings));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
@@ -64,6 +73,22 @@ final class MirrorswitchProcess implements AutoCloseable {
             p.close();
             throw e;
         }
+    }
+
+    private static String settingsYaml(List<String> settings) {
+        java.util.Map<String, List<String>> sections = new java.util.LinkedHashMap<>();
+        for (String setting : settings) {
+            int dot = setting.indexOf('.');
+            int eq = setting.indexOf('=');
+            if (dot <= 0 || eq < dot) {
+                throw new IllegalArgumentException("a setting is section.key=value, not " + setting);
+            }
+            sections.computeIfAbsent(setting.substring(0, dot), k -> new ArrayList<>())
+                    .add("  " + setting.substring(dot + 1, eq) + ": " + setting.substring(eq + 1));
+        }
+        StringBuilder yaml = new StringBuilder();
+        sections.forEach((section, lines) -> yaml.append(section).append(":\n").append(String.join("\n", lines)).append('\n'));
+        return yaml.toString();
     }
 
     private static long awaitHealthy(ChildProcess p, int adminPort, long timeoutMillis) throws IOException, InterruptedException {
