@@ -165,7 +165,7 @@ final class Report {
         }
         if (limited != null) {
             Stats.Summary r = Stats.of(limited.timeRatio);
-            target("4", "limited upstream: pull ≤ 0.6 × direct (needs coalescing, not built yet)", r.format("%.2f") + " ×",
+            target("4", "limited upstream: pull ≤ 0.6 × direct (needs coalescing)", r.format("%.2f") + " ×",
                     r.median() <= 0.6);
             Stats.Summary b = Stats.of(limited.bytesRatio.get("mirrorswitch"));
             Stats.Summary d = Stats.of(limited.bytesRatio.get("direct"));
