@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class BlobFetch {
     private static final Logger LOG = LoggerFactory.getLogger(BlobFetch.class);
     static final int BUFFER = 64 * 1024;
+    /** OkHttp reads a body from its socket at most one okio segment (8 KiB) at a time. */
+    private static final int UPSTREAM_PIECE = 8 * 1024;
 
     /** Opens the rest of the blob from {@code offset} on some upstream other than those that failed; null if none can. */
     interface Resumer {
@@ -92,34 +94,64 @@ final class BlobFetch {
         }
     }
 
-    /** Copies until the body ends; returns the upstream fault when it broke first. IOException: the sink is gone. */
+    /**
+     * Copies until the body ends; returns the upstream fault when it broke first. IOException: the sink is gone.
+     * Reads come in pieces of at most 8 KiB; they are handed to the sink in batches when it asks for that (see
+     * {@link BlobSink#batchNanos}): a batch goes when the buffer is full, when a read found the socket drained
+     * (so bytes never wait for a read that may block), or when it is old enough; and always before a fault is
+     * returned, so a resume starts exactly where the sink stopped.
+     */
     private Optional<Attempt> copy(UpstreamBody body, BlobSink sink, byte[] buffer) throws DigestMismatch, IOException {
-        while (length < 0 || sent < length) {
+        long batchNanos = sink.batchNanos();
+        int pending = 0;
+        long pendingSince = 0;
+        while (length < 0 || sent + pending < length) {
+            int room = buffer.length - pending;
             int n;
             try {
-                n = body.read(buffer, (int) (length < 0 ? buffer.length : Math.min(buffer.length, length - sent)));
+                n = body.read(buffer, pending, (int) (length < 0 ? room : Math.min(room, length - sent - pending)));
             } catch (IOException e) {
+                pending = hand(sink, buffer, pending);
                 return Optional.of(FailoverPolicy.failed(body.upstream(), e, body.transfer()));
             }
             if (n == -1) {
                 if (length < 0) {
                     verify();
+                    hand(sink, buffer, pending);
                     return Optional.empty();
                 }
+                hand(sink, buffer, pending);
                 return Optional.of(new Attempt(body.upstream(), TrafficFault.CONNECT_FAILURE,
                         "body ended after " + sent + " of " + length + " bytes", Optional.empty()));
             }
             if (hasher != null) {
-                hasher.update(buffer, 0, n);
+                hasher.update(buffer, pending, n);
             }
-            if (length >= 0 && sent + n == length) {
-                // The read that completes the blob is withheld until the whole blob verified.
+            if (pending == 0) {
+                pendingSince = System.nanoTime();
+            }
+            pending += n;
+            if (length >= 0 && sent + pending == length) {
+                // The batch that completes the blob is withheld until the whole blob verified.
                 verify();
+                hand(sink, buffer, pending);
+                return Optional.empty();
             }
-            sink.write(buffer, 0, n);
-            sent += n;
+            boolean drained = n < UPSTREAM_PIECE; // the socket had no more for now: the next read would likely wait
+            if (pending == buffer.length || drained || batchNanos == 0 || System.nanoTime() - pendingSince >= batchNanos) {
+                pending = hand(sink, buffer, pending);
+            }
         }
         return Optional.empty();
+    }
+
+    /** Gives the sink the {@code pending} bytes at the start of the buffer; returns 0 (nothing pending). */
+    private int hand(BlobSink sink, byte[] buffer, int pending) throws IOException {
+        if (pending > 0) {
+            sink.write(buffer, 0, pending);
+            sent += pending;
+        }
+        return 0;
     }
 
     private void verify() throws DigestMismatch {

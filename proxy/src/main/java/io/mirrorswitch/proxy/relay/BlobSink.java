@@ -10,6 +10,14 @@ import java.io.IOException;
  * completes the blob only after the digest matched. Exactly one of {@link #complete} and {@link #fail} ends it.
  */
 interface BlobSink {
+    /**
+     * How long read bytes may wait to be handed over together (up to the fetch's buffer) instead of one small
+     * read at a time: 0 for a sink whose writes are cheap, more for one that pays per write.
+     */
+    default long batchNanos() {
+        return 0;
+    }
+
     /** Takes the next bytes. An IOException means nobody wants them any more: the fetch stops. */
     void write(byte[] bytes, int offset, int count) throws IOException;
 

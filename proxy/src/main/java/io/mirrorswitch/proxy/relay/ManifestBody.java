@@ -19,7 +19,7 @@ final class ManifestBody {
         ByteArrayOutputStream out = new ByteArrayOutputStream(announced > 0 ? (int) announced : 8192);
         byte[] buffer = new byte[16 * 1024];
         int n;
-        while ((n = body.read(buffer, buffer.length)) != -1) {
+        while ((n = body.read(buffer, 0, buffer.length)) != -1) {
             if (out.size() + n > MAX_BYTES) {
                 return null;
             }

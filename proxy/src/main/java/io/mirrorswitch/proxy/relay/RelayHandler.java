@@ -140,7 +140,7 @@ public final class RelayHandler {
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(answer.upstream(), 0, true));
         listener.coalesced(answer.upstream(), answer.length());
         answer.applyTo(exchange);
-        SpoolReader.copy(fetch, exchange.getOutputStream(), why -> DownstreamSink.abort(exchange, why));
+        SpoolReader.copy(fetch, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
         return true;
     }
 
@@ -254,7 +254,7 @@ public final class RelayHandler {
                 if (refused.isEmpty()) {
                     exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(body.upstream(), attempts.count() + 1, true));
                     exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
-                    SpoolReader.copy(lead, exchange.getOutputStream(), why -> DownstreamSink.abort(exchange, why));
+                    SpoolReader.copy(lead, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
                     return true;
                 }
                 listener.coalescingCapHit(refused.get());

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedFetch implements BlobSink {
     private static final Logger LOG = LoggerFactory.getLogger(SharedFetch.class);
+    private static final long BATCH_NANOS = 5_000_000;
 
     /** What the registry of shared fetches is told, each exactly once and outside this fetch's lock. */
     interface Owner {
@@ -222,6 +223,15 @@ final class SharedFetch implements BlobSink {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Upstream reads arrive a few KiB at a time; each write here costs a file write and wakes every reader, so
+     * reads are handed over in batches of up to the fetch buffer, none held back longer than this.
+     */
+    @Override
+    public long batchNanos() {
+        return BATCH_NANOS;
     }
 
     @Override

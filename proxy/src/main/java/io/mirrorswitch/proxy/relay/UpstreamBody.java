@@ -33,10 +33,10 @@ final class UpstreamBody implements AutoCloseable {
         return transfer;
     }
 
-    /** Like {@link java.io.InputStream#read(byte[])}: up to {@code buffer.length} bytes, -1 at the end. */
-    int read(byte[] buffer, int length) throws IOException {
+    /** Like {@link java.io.InputStream#read(byte[], int, int)}: up to {@code length} bytes, -1 at the end. */
+    int read(byte[] buffer, int offset, int length) throws IOException {
         transfer.beforeRead();
-        int n = source.read(buffer, 0, length);
+        int n = source.read(buffer, offset, length);
         transfer.afterRead(n);
         return n;
     }
@@ -46,7 +46,7 @@ final class UpstreamBody implements AutoCloseable {
         byte[] scratch = new byte[8192];
         long left = count;
         while (left > 0) {
-            int n = read(scratch, (int) Math.min(scratch.length, left));
+            int n = read(scratch, 0, (int) Math.min(scratch.length, left));
             if (n < 0) {
                 throw new IOException(upstream + ": body ended while skipping to the resume offset");
             }

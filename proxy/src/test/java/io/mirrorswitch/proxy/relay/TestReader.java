@@ -3,18 +3,19 @@ package io.mirrorswitch.proxy.relay;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A downstream client of a shared fetch, as {@link SpoolReader} sees it: an output stream that keeps what it was
- * sent and whether it was closed cleanly, and the reason when the response was aborted instead. A gated reader
- * takes a write only when the test hands it a permit: a client as slow as the test wants.
+ * A downstream client of a shared fetch, as {@link SpoolReader} sees it: keeps what it was sent and whether the
+ * body was finished cleanly, and the reason when the response was aborted instead. A gated reader takes each
+ * 64 KiB only when the test hands it a permit: a client as slow as the test wants.
  */
-final class TestReader extends OutputStream {
+final class TestReader implements SpoolReader.Downstream {
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final Semaphore permits;
     private final boolean brokenPipe;
@@ -30,12 +31,12 @@ final class TestReader extends OutputStream {
         return new TestReader(null, false);
     }
 
-    /** Blocks on every write until {@link #allow} gives it a permit. */
+    /** Blocks on every 64 KiB until {@link #allow} gives it a permit. */
     static TestReader gated() {
         return new TestReader(new Semaphore(0), false);
     }
 
-    /** A client that went away: its first write fails. */
+    /** A client that went away: its first send fails. */
     static TestReader gone() {
         return new TestReader(null, true);
     }
@@ -56,30 +57,34 @@ final class TestReader extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int count) throws IOException {
+    public void send(FileChannel spool, long position, long count) throws IOException {
         if (brokenPipe) {
             throw new IOException("broken pipe");
         }
-        if (permits != null) {
-            try {
-                permits.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException();
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        for (long at = position, end = position + count; at < end; ) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
+            int n = spool.read(chunk, at);
+            if (n <= 0) {
+                throw new AssertionError("the spool has no byte at " + at + " although it was published");
             }
-        }
-        synchronized (received) {
-            received.write(bytes, offset, count);
+            if (permits != null) {
+                try {
+                    permits.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException();
+                }
+            }
+            synchronized (received) {
+                received.write(chunk.array(), 0, n);
+            }
+            at += n;
         }
     }
 
     @Override
-    public void close() {
+    public void finish() {
         closed = true;
     }
 
