@@ -67,6 +67,7 @@ public final class SharedBlobFetches implements AutoCloseable {
         }
     };
     private volatile boolean closed;
+    private SpoolDirectory spoolDirectory;
 
     public SharedBlobFetches(CoalescingConfig config) {
         this(config, producerPool(config.maxSharedFetches()));
@@ -152,7 +153,7 @@ public final class SharedBlobFetches implements AutoCloseable {
         }
         BlobSpool spool;
         try {
-            spool = BlobSpool.create(config.spoolDir(), fetch.digest());
+            spool = BlobSpool.create(spoolDirectory().path(), fetch.digest());
         } catch (IOException | RuntimeException e) {
             reservedSpoolBytes.addAndGet(-answer.length());
             LOG.warn("cannot create a spool file in {} ({}); {} streams unshared", config.spoolDir(), e.toString(), fetch.digest());
@@ -175,6 +176,17 @@ public final class SharedBlobFetches implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Opened at the first shared fetch (a relay that never shares leaves no trace on disk). */
+    private synchronized SpoolDirectory spoolDirectory() throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
+        if (spoolDirectory == null) {
+            spoolDirectory = SpoolDirectory.open(config.spoolDir());
+        }
+        return spoolDirectory;
+    }
+
     private boolean reserve(long bytes) {
         while (true) {
             long now = reservedSpoolBytes.get();
@@ -187,13 +199,21 @@ public final class SharedBlobFetches implements AutoCloseable {
         }
     }
 
-    /** No new shared fetches; producers in flight are interrupted, so their readers end abruptly. */
+    /**
+     * No new shared fetches; producers in flight are interrupted, so their readers end abruptly. This instance's
+     * spool directory is removed when empty; otherwise the next start sweeps it.
+     */
     @Override
     public void close() {
         closed = true;
         producers.shutdownNow();
         for (SharedFetch fetch : inFlight.values()) {
             fetch.fail("mirrorswitch is stopping");
+        }
+        synchronized (this) {
+            if (spoolDirectory != null) {
+                spoolDirectory.close();
+            }
         }
     }
 }

@@ -125,7 +125,7 @@ class SharedBlobFetchesTest {
     }
 
     private List<Path> spoolFiles() throws IOException {
-        try (Stream<Path> files = Files.list(spoolDir)) {
+        try (Stream<Path> files = Files.walk(spoolDir)) {
             return files.filter(f -> f.toString().endsWith(".spool")).toList();
         }
     }

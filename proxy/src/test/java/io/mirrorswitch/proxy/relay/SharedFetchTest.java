@@ -286,8 +286,8 @@ class SharedFetchTest {
     }
 
     private List<Path> spoolFiles() throws IOException {
-        try (Stream<Path> files = Files.list(spoolDir)) {
-            return files.toList();
+        try (Stream<Path> files = Files.walk(spoolDir)) {
+            return files.filter(f -> f.toString().endsWith(".spool")).toList();
         }
     }
 
