@@ -201,6 +201,19 @@ class CoalescingRelayTest {
     }
 
     @Test
+    void withCoalescingOffAMismatchStillCutsTheDownloadBeforeItsLastByte() throws Exception {
+        upstream.inject(Fault.flipByteAt(SIZE - 10).on(BLOB_GETS));
+        try (RelayServer server = server(", enabled: false")) {
+            ExecutionException cut = assertThrows(ExecutionException.class,
+                    () -> get(server, "/v2/" + REPO + "/blobs/" + x.digest()).get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, cut.getCause());
+        }
+        assertEquals(List.of("a"), listener.digestMismatches);
+        assertEquals(List.of(), listener.capsHit, "off is not a cap");
+        assertNothingLeft();
+    }
+
+    @Test
     void followersUnderTheSameNameTakeTheLeadersErrorOthersAskForThemselves() throws Exception {
         String unknown = "sha256:" + "0".repeat(64);
         HttpResponse<byte[]> leader;
