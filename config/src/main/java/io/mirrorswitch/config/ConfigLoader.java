@@ -85,6 +85,10 @@ public final class ConfigLoader {
     private MirrorswitchConfig read(YamlSection root) {
         HostPort listen = HostPort.parse("listen", root.string("listen").orElse("0.0.0.0:5080"));
         HostPort admin = HostPort.parse("admin", root.string("admin").orElse("0.0.0.0:5081"));
+        if (listen.port() != 0 && listen.port() == admin.port() && (listen.host().equals(admin.host())
+                || listen.host().equals("0.0.0.0") || admin.host().equals("0.0.0.0"))) {
+            throw new ConfigException("admin", admin, "an address other than listen's " + listen);
+        }
         Optional<URI> publicUrl = root.string("publicUrl").map(s -> origin("publicUrl", s));
         List<UpstreamConfig> upstreams = upstreams(root);
         HealthConfig health = root.section("health").map(this::health).orElse(HealthConfig.DEFAULTS);

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /** Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}. */
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h)");
-    static final String EXPECTED = "a duration such as 500ms, 30s, 5m or 1h";
+    /** Longer than any sensible interval or timeout, and far below what the HTTP client accepts (~596 h). */
+    static final Duration MAX = Duration.ofDays(7);
+    static final String EXPECTED = "a duration such as 500ms, 30s, 5m or 1h (at most 168h)";
 
     private Durations() {
     }
@@ -25,7 +27,9 @@ public final class Durations {
                 case "m" -> Duration.ofMinutes(n);
                 default -> Duration.ofHours(n);
             };
-            d.toMillis(); // everything downstream works in milliseconds; an overflow must be a config error here
+            if (d.compareTo(MAX) > 0) {
+                throw new ArithmeticException("longer than " + MAX);
+            }
             return d;
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ConfigException(key, value, EXPECTED);

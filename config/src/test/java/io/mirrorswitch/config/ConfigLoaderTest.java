@@ -145,13 +145,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminMustNotShareTheRegistryPort() {
+        assertEquals("admin: '0.0.0.0:5080' is not valid, expected an address other than listen's 0.0.0.0:5080",
+                error("listen: 0.0.0.0:5080\nadmin: 0.0.0.0:5080\n" + minimal("    url: http://a.example\n")));
+    }
+
+    @Test
     void badDurationsNameKeyValueAndExpectation() {
-        for (String bad : List.of("30", "30 sec", "1d", "-5s", "1.5s", "s", "99999999999999999999s", "9999999999999999h")) {
+        for (String bad : List.of("30", "30 sec", "1d", "-5s", "1.5s", "s", "99999999999999999999s", "9999999999999999h", "169h", "99999999h")) {
             String message = error(minimal("    url: http://a.example\n") + "health:\n  interval: '" + bad + "'\n");
-            assertEquals("health.interval: '" + bad + "' is not valid, expected a duration such as 500ms, 30s, 5m or 1h",
+            assertEquals("health.interval: '" + bad + "' is not valid, expected a duration such as 500ms, 30s, 5m or 1h (at most 168h)",
                     message, bad);
         }
-        assertEquals("selection.failbackAfter: '30' is not valid, expected a duration such as 500ms, 30s, 5m or 1h",
+        assertEquals("selection.failbackAfter: '30' is not valid, expected a duration such as 500ms, 30s, 5m or 1h (at most 168h)",
                 error(minimal("    url: http://a.example\n") + "selection:\n  failbackAfter: 30\n"));
         assertEquals("health.interval: '0s' is not valid, expected a duration above zero",
                 error(minimal("    url: http://a.example\n") + "health:\n  interval: 0s\n"));

@@ -19,6 +19,9 @@ import io.mirrorswitch.proxy.relay.TransferWatchdog;
 import io.mirrorswitch.upstream.UpstreamHttp;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.time.Duration;
+import org.xnio.Options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +41,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Mirrorswitch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Mirrorswitch.class);
+    /** How long a client may take to send a request head. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a kept-alive client connection may sit without a request. */
+    private static final Duration CLIENT_IDLE = Duration.ofSeconds(120);
+    /** How long a write to a client may make no progress before the connection is dropped. */
+    private static final Duration CLIENT_STALLED = Duration.ofSeconds(60);
 
     private final Undertow registryServer;
     private final Undertow adminServer;
+    private final GracefulShutdownHandler draining;
     private final OkHttpClient http;
     private final TransferWatchdog watchdog;
     private final LiveUpstreams upstreams;
@@ -50,10 +60,11 @@ public final class Mirrorswitch implements AutoCloseable {
     private final ConfigReloader reloader;
     private volatile ConfigFileWatcher watcher;
 
-    private Mirrorswitch(Undertow registryServer, Undertow adminServer, OkHttpClient http, TransferWatchdog watchdog,
-                         LiveUpstreams upstreams, ScheduledExecutorService scheduler, HealthBoard board, Metrics metrics,
-                         ConfigReloader reloader) {
+    private Mirrorswitch(Undertow registryServer, Undertow adminServer, GracefulShutdownHandler draining, OkHttpClient http,
+                         TransferWatchdog watchdog, LiveUpstreams upstreams, ScheduledExecutorService scheduler,
+                         HealthBoard board, Metrics metrics, ConfigReloader reloader) {
         this.registryServer = registryServer;
+        this.draining = draining;
         this.adminServer = adminServer;
         this.http = http;
         this.watchdog = watchdog;
@@ -123,34 +134,51 @@ public final class Mirrorswitch implements AutoCloseable {
 
         // The registry port listens first: registry:2 pings us while starting and must get an answer at once,
         // whatever the upstreams are doing.
+        GracefulShutdownHandler draining = new GracefulShutdownHandler(registryHandler);
         Undertow registry = Undertow.builder()
                 .addHttpListener(config.listen().port(), config.listen().host())
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                // A client that dribbles its request head, idles on a kept-alive connection or stops reading a
+                // response must not hold one of the worker threads forever (slowloris, stuck clients).
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) CLIENT_TIMEOUT.toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) CLIENT_IDLE.toMillis())
+                .setSocketOption(Options.WRITE_TIMEOUT, (int) CLIENT_STALLED.toMillis())
                 .setWorkerThreads(256)
-                .setHandler(registryHandler)
+                .setHandler(draining)
                 .build();
-        registry.start();
+        listen(registry, "listen", config.listen().toString());
         Undertow admin = Undertow.builder()
                 .addHttpListener(config.admin().port(), config.admin().host())
                 .setIoThreads(1)
                 .setWorkerThreads(4)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) CLIENT_TIMEOUT.toMillis())
                 .setHandler(new AdminHandler(board::snapshot, reloader, metrics))
                 .build();
         try {
-            admin.start();
+            listen(admin, "admin", config.admin().toString());
         } catch (RuntimeException e) {
             registry.stop();
             throw e;
         }
         upstreams.start();
 
-        Mirrorswitch running = new Mirrorswitch(registry, admin, http, watchdog, upstreams, scheduler, board, metrics, reloader);
+        Mirrorswitch running = new Mirrorswitch(registry, admin, draining, http, watchdog, upstreams, scheduler, board,
+                metrics, reloader);
         LOG.info("mirrorswitch listening on {} (admin {}), upstreams {}{}", config.listen().host() + ":" + running.port(),
                 config.admin().host() + ":" + running.adminPort(),
                 config.upstreams().stream().map(u -> u.name() + "=" + u.origin()).toList(),
                 configFile.map(f -> ", config " + f).orElse(""));
         return running;
+    }
+
+    private static void listen(Undertow server, String key, String address) {
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(key + " " + address + ": cannot listen (" + cause.getMessage() + ")", e);
+        }
     }
 
     private void watch(Path configFile) {
@@ -182,6 +210,23 @@ public final class Mirrorswitch implements AutoCloseable {
     /** The config in force (the last one applied). */
     public MirrorswitchConfig config() {
         return reloader.running();
+    }
+
+    /**
+     * SIGTERM: stop taking new requests (they get 503) and let the ones in flight finish, for at most
+     * {@code grace}, then close. A rollout then does not cut pulls mid-blob.
+     */
+    public void drainAndClose(Duration grace) {
+        draining.shutdown();
+        LOG.info("shutting down: waiting up to {} s for requests in flight", grace.toSeconds());
+        try {
+            if (!draining.awaitShutdown(grace.toMillis())) {
+                LOG.warn("shutting down with requests still in flight after {} s", grace.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     @Override

@@ -80,6 +80,18 @@ class HonestErrorsTest {
     }
 
     @Test
+    void aRangeBeyondTheBlobIsTheClientsMistakeNotAnUpstreamFault() {
+        first.stubFor(get(BLOB_PATH).willReturn(aResponse().withStatus(416).withHeader("Content-Type", "text/plain; charset=utf-8")
+                .withBody("invalid range: failed to overlap")));
+        try (Sidecar sidecar = threeUpstreams()) {
+            HttpResponse<byte[]> response = sidecar.pull("GET", BLOB_PATH, "Range", "bytes=40000000-");
+            assertEquals(416, response.statusCode());
+            assertEquals("first", response.headers().firstValue("X-Mirrorswitch-Upstream").orElseThrow());
+        }
+        second.verify(0, getRequestedFor(urlEqualTo(BLOB_PATH)));
+    }
+
+    @Test
     void aBlobHeadWithoutLengthGetsItsSizeFromARangedGet() {
         first.stubFor(head(urlEqualTo(BLOB_PATH)).willReturn(aResponse().withStatus(200).withHeader("Transfer-Encoding", "chunked")));
         first.stubFor(get(BLOB_PATH).withHeader("Range", com.github.tomakehurst.wiremock.client.WireMock.equalTo("bytes=0-0"))

@@ -33,6 +33,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-watch", description = "Do not watch the config file; reload only on POST /reload")
     boolean noWatch;
 
+    /** Below Kubernetes' default 30 s terminationGracePeriodSeconds, so the drain finishes before a SIGKILL. */
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(25);
+
     @Spec
     CommandSpec spec;
 
@@ -46,13 +49,16 @@ final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("mirrorswitch: " + e.getMessage());
             return 2;
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("mirrorswitch: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("mirrorswitch: cannot start: " + rootCause(e));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
+            running.drainAndClose(SHUTDOWN_GRACE);
             stopped.countDown();
         }, "mirrorswitch-shutdown"));
         stopped.await();

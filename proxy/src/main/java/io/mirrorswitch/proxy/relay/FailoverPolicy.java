@@ -46,7 +46,8 @@ final class FailoverPolicy {
         if (code == 403 && !(isJson(response) && challenge.contains("insufficient_scope"))) {
             return fault(upstream, TrafficFault.FORBIDDEN, "403 " + response.message());
         }
-        if (code >= 400 && code != 404 && !head && !isJson(response)) {
+        // 416 answers the client's own Range (registries send it as text/plain): about the request, not a fault.
+        if (code >= 400 && code != 404 && code != 416 && !head && !isJson(response)) {
             return fault(upstream, TrafficFault.NOT_REGISTRY, code + " with a " + contentType(response) + " body");
         }
         if (code == 200 && route.kind() == RouteKind.MANIFEST) {

@@ -80,15 +80,18 @@ public final class LiveUpstreams implements Supplier<UpstreamClients>, AutoClose
      * checker when upstreams or health settings changed, which probes every upstream at once.
      */
     public synchronized void apply(MirrorswitchConfig next, ConfigChanges changes) {
+        // Everything that can fail is built before anything is swapped: a reload applies whole or not at all.
+        boolean reprobe = changes.upstreamsChanged() || changes.healthChanged();
+        HealthChecker fresh = reprobe ? newChecker(next) : null;
         if (changes.upstreamsChanged()) {
             publishClients(next.upstreams());
         }
         if (changes.anyLive()) {
             board.replaceUpstreams(next.upstreams(), next.health(), next.selection());
         }
-        if (changes.upstreamsChanged() || changes.healthChanged()) {
+        if (reprobe) {
             checker.stop();
-            checker = newChecker(next);
+            checker = fresh;
             start();
         }
     }
