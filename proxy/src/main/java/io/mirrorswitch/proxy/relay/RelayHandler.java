@@ -10,7 +10,6 @@ import io.mirrorswitch.proxy.route.RouteKind;
 import io.mirrorswitch.upstream.CallHandle;
 import io.mirrorswitch.upstream.UpstreamRequest;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -42,7 +41,7 @@ public final class RelayHandler {
     private final Clock clock;
     private final int tagNotFoundRetries;
     private final BiConsumer<HttpServerExchange, String> challenge;
-    private final SharedBlobFetches sharedFetches;
+    private final CoalescingRelay coalescing;
 
     /** Coalescing with its defaults (see {@link CoalescingConfig#DEFAULTS}). */
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
@@ -59,7 +58,7 @@ public final class RelayHandler {
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
                         RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge,
                         SharedBlobFetches sharedFetches) {
-        this.sharedFetches = sharedFetches;
+        this.coalescing = new CoalescingRelay(sharedFetches, listener);
         this.selector = selector;
         this.clients = clients;
         this.watchdog = watchdog;
@@ -72,76 +71,12 @@ public final class RelayHandler {
 
     /**
      * Runs on a worker thread: upstream calls block. A whole-blob GET first meets concurrent requests for the same
-     * digest: the first leads (tries the candidates and, with a shareable answer, starts a shared fetch), the
-     * others follow (wait for it, then read the same body); over a cap, or when sharing does not work out, a
-     * request relays on its own.
+     * digest ({@link CoalescingRelay}): the first leads (tries the candidates as below and, with a shareable
+     * answer, starts a shared fetch), the others follow (wait for it, then send the same body); over a cap, or
+     * when sharing does not work out, a request relays on its own.
      */
     public void relay(HttpServerExchange exchange, RegistryRoute route) throws IOException {
-        if (!shareable(exchange, route)) {
-            relayAlone(exchange, route, null);
-            return;
-        }
-        SharedBlobFetches.Role role = sharedFetches.join(route.reference());
-        if (role instanceof SharedBlobFetches.Lead lead) {
-            try {
-                relayAlone(exchange, route, lead.fetch());
-            } finally {
-                lead.fetch().abandon(SharedFetch.Abandoned.UNSHAREABLE); // a no-op when it was started or abandoned
-                lead.fetch().leave();
-            }
-            return;
-        }
-        if (role instanceof SharedBlobFetches.Follow follow) {
-            boolean served;
-            try {
-                served = follow(exchange, route, follow.fetch());
-            } finally {
-                follow.fetch().leave();
-            }
-            if (served) {
-                return;
-            }
-        } else if (role instanceof SharedBlobFetches.Alone alone && alone.cap() != null) {
-            listener.coalescingCapHit(alone.cap());
-        }
-        relayAlone(exchange, route, null);
-    }
-
-    /**
-     * Only what registry:2 sends for an uncached blob is shared: a plain GET of a whole sha256 blob. Ranged and
-     * conditional requests, HEADs, manifests and tags go their own way.
-     */
-    private boolean shareable(HttpServerExchange exchange, RegistryRoute route) {
-        if (route.kind() != RouteKind.BLOB || !exchange.getRequestMethod().equalToString("GET")
-                || !route.reference().matches("sha256:[0-9a-f]{64}") || !sharedFetches.enabled()) {
-            return false;
-        }
-        HeaderMap headers = exchange.getRequestHeaders();
-        return !headers.contains(Headers.RANGE) && !headers.contains(Headers.IF_RANGE) && !headers.contains(Headers.IF_MATCH)
-                && !headers.contains(Headers.IF_NONE_MATCH) && !headers.contains(Headers.IF_MODIFIED_SINCE);
-    }
-
-    /** Waits for the leader; true when this request was answered from its fetch (or with its verdict). */
-    private boolean follow(HttpServerExchange exchange, RegistryRoute route, SharedFetch fetch) {
-        SharedAnswer answer = fetch.awaitAnswer();
-        if (answer == null) {
-            SharedFetch.Abandoned why = fetch.abandoned();
-            if (why != null && why.verdict() != null && route.name().equals(why.repository())) {
-                // Every upstream just failed this very request: asking them all again would only double the wait
-                // (and spend rate-limit quota).
-                why.verdict().accept(exchange);
-                return true;
-            }
-            if (why != null && why.cap() != null) {
-                listener.coalescingCapHit(why.cap());
-            }
-            return false;
-        }
-        exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(answer.upstream(), 0, true));
-        listener.coalesced(answer.upstream(), answer.length());
-        answer.applyTo(exchange);
-        SpoolReader.copy(fetch, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
-        return true;
+        coalescing.relay(exchange, route, this::relayAlone);
     }
 
     /** The relay of one request by itself; {@code lead} is the shared fetch it leads, or null. */
@@ -188,10 +123,8 @@ public final class RelayHandler {
             }
         }
         if (lead != null) {
-            lead.abandon(new SharedFetch.Abandoned(null, followerExchange -> {
-                followerExchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", 0, true));
-                attempts.respond(followerExchange, route, request.toString(), clock.instant());
-            }, route.name()));
+            CoalescingRelay.abandonWithVerdict(lead, route,
+                    follower -> attempts.respond(follower, route, request.toString(), clock.instant()));
         }
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", attempts.count()));
         attempts.respond(exchange, route, request.toString(), clock.instant());
@@ -246,22 +179,9 @@ public final class RelayHandler {
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
         BlobFetch.Resumer resumer = (offset, failed) -> resume(request, offset, length, failed, candidates);
         BlobFetch.Faults faults = blobFaults(route, request);
-        if (lead != null) {
-            String encoding = response.header("Content-Encoding");
-            if (wholeBlob && length > 0 && (encoding == null || encoding.equalsIgnoreCase("identity"))) {
-                SharedAnswer answer = new SharedAnswer(body.upstream(), response.headers(), length);
-                Optional<CoalescingCap> refused = sharedFetches.start(lead, answer, sink -> fetch.run(body, resumer, faults, sink));
-                if (refused.isEmpty()) {
-                    exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(body.upstream(), attempts.count() + 1, true));
-                    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
-                    SpoolReader.copy(lead, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
-                    return true;
-                }
-                listener.coalescingCapHit(refused.get());
-            } else {
-                // Followers must not wait for a body they cannot share (chunked, encoded, partial, an error).
-                lead.abandon(SharedFetch.Abandoned.UNSHAREABLE);
-            }
+        if (lead != null && coalescing.share(exchange, lead, body.upstream(), response, wholeBlob, attempts.count() + 1,
+                sink -> fetch.run(body, resumer, faults, sink))) {
+            return true;
         }
         fetch.run(body, resumer, faults, new DownstreamSink(exchange, length));
         return true;

@@ -84,9 +84,9 @@ class SharedFetchTest {
         assertFalse(slowDone.isDone());
         assertEquals(0, slow.received().length);
         assertEquals(1, spoolFiles().size(), "the slow reader still has the spool to read");
-        assertEquals(0, fetches.inFlight(), "a completed fetch takes no new readers");
         SharedBlobFetches.Role late = fetches.join(DIGEST);
-        assertInstanceOf(SharedBlobFetches.Lead.class, late, "a request after completion is an ordinary one");
+        assertInstanceOf(SharedBlobFetches.Lead.class, late, "a completed fetch takes no new readers: a request "
+                + "after completion is an ordinary one");
         abandon(((SharedBlobFetches.Lead) late).fetch());
 
         slow.allow(Integer.MAX_VALUE);
@@ -96,6 +96,7 @@ class SharedFetchTest {
         awaitProducers();
         assertEquals(List.of(), spoolFiles(), "the spool file is deleted once the last reader is done");
         assertEquals(0, fetches.spoolBytes());
+        assertEquals(0, fetches.inFlight());
         assertEquals(0, faults.interrupted.size());
     }
 
