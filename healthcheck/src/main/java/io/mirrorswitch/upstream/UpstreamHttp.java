@@ -17,9 +17,10 @@ public final class UpstreamHttp {
         dispatcher.setMaxRequestsPerHost(1024);
         return new OkHttpClient.Builder()
                 .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
-                // Until the response headers arrive, a read waits at most firstByte; the request path switches
-                // the body's source to the idle timeout once headers are in.
-                .readTimeout(timeouts.firstByte().toMillis(), TimeUnit.MILLISECONDS)
+                // A socket read never waits longer than the longer of firstByte and idle. The request path's own
+                // watchdog enforces each precisely (firstByte for the headers, idle and minThroughput for bodies);
+                // this is the backstop for calls it does not watch (token fetches, probes).
+                .readTimeout(Math.max(timeouts.firstByte().toMillis(), timeouts.idle().toMillis()), TimeUnit.MILLISECONDS)
                 .writeTimeout(timeouts.firstByte().toMillis(), TimeUnit.MILLISECONDS)
                 // Redirects are followed by UpstreamClient so credentials never follow to another host and
                 // Range survives.

@@ -15,6 +15,7 @@ import io.mirrorswitch.proxy.reload.ConfigReloader;
 import io.mirrorswitch.proxy.reload.LiveUpstreams;
 import io.mirrorswitch.proxy.reload.ReloadResult;
 import io.mirrorswitch.proxy.relay.RelayHandler;
+import io.mirrorswitch.proxy.relay.SharedBlobFetches;
 import io.mirrorswitch.proxy.relay.TransferWatchdog;
 import io.mirrorswitch.upstream.UpstreamHttp;
 import io.undertow.Undertow;
@@ -51,6 +52,7 @@ public final class Mirrorswitch implements AutoCloseable {
     private final Undertow registryServer;
     private final Undertow adminServer;
     private final GracefulShutdownHandler draining;
+    private final SharedBlobFetches sharedFetches;
     private final OkHttpClient http;
     private final TransferWatchdog watchdog;
     private final LiveUpstreams upstreams;
@@ -62,8 +64,9 @@ public final class Mirrorswitch implements AutoCloseable {
 
     private Mirrorswitch(Undertow registryServer, Undertow adminServer, GracefulShutdownHandler draining, OkHttpClient http,
                          TransferWatchdog watchdog, LiveUpstreams upstreams, ScheduledExecutorService scheduler,
-                         HealthBoard board, Metrics metrics, ConfigReloader reloader) {
+                         HealthBoard board, Metrics metrics, ConfigReloader reloader, SharedBlobFetches sharedFetches) {
         this.registryServer = registryServer;
+        this.sharedFetches = sharedFetches;
         this.draining = draining;
         this.adminServer = adminServer;
         this.http = http;
@@ -127,8 +130,10 @@ public final class Mirrorswitch implements AutoCloseable {
         DownstreamTokens tokens = new DownstreamTokens(clock);
         AuthGate authGate = new AuthGate(tokens, config.publicUrl());
         TransferWatchdog watchdog = new TransferWatchdog(config.timeouts());
+        SharedBlobFetches sharedFetches = new SharedBlobFetches(config.coalescing());
+        metrics.relay().bindCoalescing(sharedFetches);
         RelayHandler relay = new RelayHandler(board, upstreams, watchdog, metrics.relay(), clock,
-                config.failover().tagNotFoundRetries(), authGate::putChallenge);
+                config.failover().tagNotFoundRetries(), authGate::putChallenge, sharedFetches);
         RegistryPortHandler registryHandler = new RegistryPortHandler(new TokenEndpoint(tokens, clock), authGate, relay,
                 metrics.requests());
 
@@ -164,7 +169,7 @@ public final class Mirrorswitch implements AutoCloseable {
         upstreams.start();
 
         Mirrorswitch running = new Mirrorswitch(registry, admin, draining, http, watchdog, upstreams, scheduler, board,
-                metrics, reloader);
+                metrics, reloader, sharedFetches);
         LOG.info("mirrorswitch listening on {} (admin {}), upstreams {}{}", config.listen().host() + ":" + running.port(),
                 config.admin().host() + ":" + running.adminPort(),
                 config.upstreams().stream().map(u -> u.name() + "=" + u.origin()).toList(),
@@ -238,6 +243,7 @@ public final class Mirrorswitch implements AutoCloseable {
         upstreams.close();
         scheduler.shutdownNow();
         registryServer.stop();
+        sharedFetches.close();
         adminServer.stop();
         watchdog.close();
         metrics.close();

@@ -1,9 +1,12 @@
 package io.mirrorswitch.proxy.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mirrorswitch.health.TrafficFault;
+import io.mirrorswitch.proxy.relay.CoalescingCap;
 import io.mirrorswitch.proxy.relay.RelayListener;
+import io.mirrorswitch.proxy.relay.SharedBlobFetches;
 import io.mirrorswitch.proxy.route.RouteKind;
 import java.util.Locale;
 
@@ -43,6 +46,35 @@ public final class RelayMetrics implements RelayListener {
                 .description("Manifests or blobs whose bytes did not hash to their digest")
                 .tags("route", route.label(), "upstream", upstream)
                 .register(registry).increment();
+    }
+
+    @Override
+    public void coalesced(String upstream, long bytes) {
+        Counter.builder("mirrorswitch.coalesced.requests")
+                .description("Blob requests served from another request's upstream fetch")
+                .tags("upstream", upstream)
+                .register(registry).increment();
+        Counter.builder("mirrorswitch.coalesced.saved.bytes")
+                .description("Upstream bytes not fetched again thanks to coalescing")
+                .baseUnit("bytes")
+                .tags("upstream", upstream)
+                .register(registry).increment(bytes);
+    }
+
+    @Override
+    public void coalescingCapHit(CoalescingCap cap) {
+        Counter.builder("mirrorswitch.coalescing.cap.hits")
+                .description("Blob requests streamed unshared because a coalescing cap was reached")
+                .tags("cap", cap.label())
+                .register(registry).increment();
+    }
+
+    /** Shared fetches in flight and the spool bytes they reserve, read at every scrape. */
+    public void bindCoalescing(SharedBlobFetches fetches) {
+        Gauge.builder("mirrorswitch.coalescing.fetches", fetches, SharedBlobFetches::inFlight)
+                .description("Shared blob fetches in flight").register(registry);
+        Gauge.builder("mirrorswitch.coalescing.spool.bytes", fetches, SharedBlobFetches::spoolBytes)
+                .description("Spool bytes reserved by shared fetches").baseUnit("bytes").register(registry);
     }
 
     static String word(TrafficFault fault) {

@@ -19,6 +19,10 @@ final class UpstreamBody implements AutoCloseable {
         this.response = response;
         this.transfer = transfer;
         this.source = response.body().source();
+        // The body is watched by the Transfer (idle, minThroughput); okio's own per-read timer on top of it woke
+        // its watchdog thread on nearly every 8 KiB read, a fifth of the CPU of a blob relay (BENCHMARKS.md).
+        // The socket's own read timeout (max of firstByte and idle) still bounds a read if all else failed.
+        source.timeout().clearTimeout().clearDeadline();
     }
 
     String upstream() {
