@@ -25,6 +25,12 @@ public final class RegistryError {
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** 405 for a method we do not relay, with the {@code Allow} header HTTP requires. */
+    public static void methodNotAllowed(HttpServerExchange exchange, String message) {
+        exchange.getResponseHeaders().put(io.undertow.util.Headers.ALLOW, "GET, HEAD");
+        send(exchange, 405, "UNSUPPORTED", message, null);
+    }
+
     /** Sends the error and ends the exchange. A HEAD gets the same status and headers without the body. */
     public static void send(HttpServerExchange exchange, int status, String code, String message, Object detail) {
         byte[] body = body(code, message, detail);

@@ -48,19 +48,23 @@ final class RegistryPortHandler implements HttpHandler {
             if (pullMethod) {
                 tokenEndpoint.handleRequest(exchange);
             } else {
-                RegistryError.send(exchange, 405, "UNSUPPORTED", "the token endpoint answers GET only", null);
+                RegistryError.methodNotAllowed(exchange, "the token endpoint answers GET only");
             }
             return;
         }
         if (!pullMethod) {
-            RegistryError.send(exchange, 405, "UNSUPPORTED", "mirrorswitch relays pulls only (GET and HEAD)", null);
+            RegistryError.methodNotAllowed(exchange, "mirrorswitch relays pulls only (GET and HEAD)");
             return;
         }
         RegistryRoute route;
         try {
             route = RouteParser.parse(path);
         } catch (RouteException e) {
-            RegistryError.send(exchange, e.status(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
+            if (e.status() == 405) {
+                RegistryError.methodNotAllowed(exchange, e.getMessage());
+            } else {
+                RegistryError.send(exchange, e.status(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
+            }
             return;
         }
         exchange.putAttachment(AccessLog.ROUTE, route.kind().label());

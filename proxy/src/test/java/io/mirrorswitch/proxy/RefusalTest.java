@@ -40,6 +40,7 @@ class RefusalTest {
                 assertEquals(405, response.statusCode(), method + " " + path);
                 assertEquals("UNSUPPORTED", Sidecar.errorCode(response), method + " " + path);
                 assertEquals("registry/2.0", response.headers().firstValue("Docker-Distribution-Api-Version").orElseThrow());
+                assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElseThrow(), method + " " + path);
             }
         }
         assertEquals(405, sidecar.send("GET", "/v2/library/alpine/blobs/uploads/x", token).statusCode());
