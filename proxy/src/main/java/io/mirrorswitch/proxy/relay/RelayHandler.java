@@ -85,8 +85,10 @@ public final class RelayHandler {
         RegistryRoute target = pinnedTarget(route, head);
         UpstreamRequest request = new UpstreamRequest(exchange.getRequestMethod().toString(), pathAndQuery(exchange, target),
                 ForwardedHeaders.toUpstream(exchange.getRequestHeaders()), route.scope());
-        UpstreamClients pool = clients.get();
+        // Candidates first: a reload publishes the new clients before the new candidates, so a pool read after
+        // the candidates always has a client for each of them.
         List<UpstreamConfig> candidates = selector.candidates();
+        UpstreamClients pool = clients.get();
         Attempts attempts = new Attempts();
         int tagNotFound = 0;
         for (UpstreamConfig upstream : candidates) {
@@ -111,7 +113,7 @@ public final class RelayHandler {
             if (response.code() == 404 && route.kind() != RouteKind.BASE) {
                 attempts.notFound(notFoundAnswer(body));
                 // Content-addressed things may be on another mirror; a tag gets a bounded second opinion.
-                boolean contentAddressed = route.byDigest();
+                boolean contentAddressed = target.byDigest(); // a pinned tag is fetched by digest
                 if (contentAddressed || ++tagNotFound <= tagNotFoundRetries) {
                     continue;
                 }
