@@ -13,7 +13,7 @@ import java.util.List;
  * RSS and start-up are its own. The JVM flags default to the Dockerfile's ENTRYPOINT.
  */
 final class MirrorswitchProcess implements AutoCloseable {
-    static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -Xss512k";
+    static final String DEFAULT_FLAGS = "-XX:+UseSerialGC -Xss512k -Xmn32m";
 
     final int port;
     final int adminPort;
