@@ -42,6 +42,7 @@ public final class RelayHandler {
     private final int tagNotFoundRetries;
     private final BiConsumer<HttpServerExchange, String> challenge;
     private final CoalescingRelay coalescing;
+    private final RangedRequests ranged;
 
     /** Coalescing with its defaults (see {@link CoalescingConfig#DEFAULTS}). */
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
@@ -59,6 +60,7 @@ public final class RelayHandler {
                         RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge,
                         SharedBlobFetches sharedFetches) {
         this.coalescing = new CoalescingRelay(sharedFetches, listener);
+        this.ranged = new RangedRequests(clients, watchdog, this::report);
         this.selector = selector;
         this.clients = clients;
         this.watchdog = watchdog;
@@ -143,7 +145,7 @@ public final class RelayHandler {
         if (route.kind() == RouteKind.BLOB && head && response.code() == 200 && response.header("Content-Length") == null) {
             // registry:2 copies exactly a blob HEAD's Content-Length bytes; without one, ask for the size.
             body.close();
-            long size = blobSize(body.upstream(), request);
+            long size = ranged.blobSize(body.upstream(), request);
             if (size < 0) {
                 failed(attempts, route, new Attempt(body.upstream(), TrafficFault.NOT_REGISTRY,
                         "blob HEAD without Content-Length, and a ranged GET did not tell the size", Optional.empty()), request);
@@ -179,7 +181,7 @@ public final class RelayHandler {
         boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
         long length = response.body().contentLength();
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
-        BlobFetch.Resumer resumer = (offset, failed) -> resume(request, offset, length, failed, candidates);
+        BlobFetch.Resumer resumer = (offset, failed) -> ranged.resume(request, offset, length, failed, candidates);
         BlobFetch.Faults faults = blobFaults(route, request);
         if (lead != null && coalescing.share(exchange, lead, body.upstream(), response, wholeBlob, attempts.count() + 1,
                 sink -> fetch.run(body, resumer, faults, sink))) {
@@ -231,55 +233,6 @@ public final class RelayHandler {
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
         exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
         return true;
-    }
-
-    /** Opens the rest of a blob from {@code offset}: other candidates first, the one that failed last. */
-    private UpstreamBody resume(UpstreamRequest original, long offset, long total, String failed, List<UpstreamConfig> candidates) {
-        UpstreamRequest ranged = original.withHeaders(original.headers().newBuilder().set("Range", "bytes=" + offset + "-").build());
-        int failedAt = Math.max(0, candidates.stream().map(UpstreamConfig::name).toList().indexOf(failed));
-        for (int i = 1; i <= candidates.size(); i++) {
-            String name = candidates.get((failedAt + i) % candidates.size()).name();
-            CallHandle handle = new CallHandle();
-            Transfer transfer = watchdog.watch(handle);
-            try {
-                Response response = clients.get().get(name).send(ranged, handle);
-                transfer.headersArrived();
-                UpstreamBody body = new UpstreamBody(name, response, transfer);
-                long skip = RangeAnswer.bytesToSkip(response, offset, total);
-                if (skip >= 0) {
-                    try {
-                        body.skip(skip);
-                        return body;
-                    } catch (IOException e) {
-                        body.close();
-                        throw e;
-                    }
-                }
-                body.close();
-                LOG.info("{} cannot resume {} at byte {}: answered {} {}", name, original, offset, response.code(),
-                        String.valueOf(response.header("Content-Range")));
-            } catch (IOException e) {
-                transfer.close();
-                report(FailoverPolicy.failed(name, e, transfer), original + " resuming at byte " + offset);
-            }
-        }
-        return null;
-    }
-
-    /** The blob's size from {@code Content-Range} of a one-byte ranged GET, or -1. */
-    private long blobSize(String upstream, UpstreamRequest head) {
-        UpstreamRequest probe = new UpstreamRequest("GET", head.pathAndQuery(),
-                head.headers().newBuilder().set("Range", "bytes=0-0").build(), head.scope());
-        CallHandle handle = new CallHandle();
-        try (Transfer transfer = watchdog.watch(handle); Response response = clients.get().get(upstream).send(probe, handle)) {
-            String range = response.header("Content-Range");
-            if (response.code() == 206 && range != null && range.matches("bytes \\d+-\\d+/\\d+")) {
-                return Long.parseLong(range.substring(range.indexOf('/') + 1));
-            }
-            return response.code() == 200 && response.body() != null ? response.body().contentLength() : -1;
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /** Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. */
