@@ -65,11 +65,6 @@ final class CpuMeter {
         return total;
     }
 
-    /** CPU seconds (user + system) used so far by a process and its live descendants. */
-    static double cpuSeconds(long pid) {
-        return userAndSystem(pid)[0] + userAndSystem(pid)[1];
-    }
-
     /** {user, system} CPU seconds used so far by a process and its live descendants. */
     static double[] userAndSystem(long pid) {
         List<Long> pids = new ArrayList<>();

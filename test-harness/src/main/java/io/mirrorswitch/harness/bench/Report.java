@@ -2,7 +2,6 @@ package io.mirrorswitch.harness.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes {@code BENCHMARKS.md}. Everything above {@link #KEPT_HEADING} is generated; that heading and everything
@@ -28,7 +26,7 @@ final class Report {
         final List<Double> timeRatio = new ArrayList<>();
     }
 
-    private final Bench.Options options;
+    private final BenchOptions options;
     private final List<String[]> targets = new ArrayList<>();
     private final StringBuilder results = new StringBuilder();
     private final List<String> conditions = new ArrayList<>();
@@ -36,7 +34,7 @@ final class Report {
     private List<String> jvmFlags = List.of();
     private SeedData.Sizes sizes;
 
-    Report(Bench.Options options) {
+    Report(BenchOptions options) {
         this.options = options;
     }
 
@@ -56,8 +54,7 @@ final class Report {
                 + "relayed.\n\n");
         results.append("| Path | Throughput, MB/s: median (min–max) | Proxy CPU seconds per GB | Rounds |\n|---|---|---|---|\n");
         mbps.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.0f")).append(" | ")
-                .append(cpu.containsKey(k) ? Stats.of(cpu.get(k)).format("%.2f") : "—").append(" | ")
-                .append(v.size()).append(" |\n"));
+                .append(proxyCpuCell(cpu, k)).append(" | ").append(v.size()).append(" |\n"));
         results.append("\n| Ratio (same round) | median (min–max) |\n|---|---|\n");
         results.append("| mirrorswitch / nginx | ").append(msOverNginx.format("%.2f")).append(" |\n");
         results.append("| mirrorswitch / direct | ").append(msOverDirect.format("%.2f")).append(" |\n");
@@ -81,7 +78,7 @@ final class Report {
         mbps.forEach((k, v) -> {
             Stats.Summary e = Stats.of(errors.get(k));
             results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.0f")).append(" | ")
-                    .append(cpu.containsKey(k) ? Stats.of(cpu.get(k)).format("%.2f") : "—").append(" | ")
+                    .append(proxyCpuCell(cpu, k)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.0f (%.0f)", e.median(), e.max())).append(" | ").append(v.size())
                     .append(" |\n");
         });
@@ -194,6 +191,11 @@ final class Report {
         target("5", "start to healthy ≤ 1.5 s", starts.format("%.0f") + " ms", starts.median() <= 1500);
     }
 
+    /** Proxy CPU seconds per GB of one path; a dash for direct, which has no proxy. */
+    private static String proxyCpuCell(Map<String, List<Double>> cpu, String path) {
+        return cpu.containsKey(path) ? Stats.of(cpu.get(path)).format("%.2f") : "—";
+    }
+
     /** Rows for experimental builds (bench.variants), which have no target of their own. */
     private void variantRatios(Map<String, List<Double>> overNginx) {
         overNginx.forEach((k, v) -> {
@@ -279,57 +281,5 @@ final class Report {
             }
         }
         return KEPT_HEADING + "\n\n(Profiling notes go here; this section is kept when the file is regenerated.)\n";
-    }
-
-    /** Facts about the host. */
-    static final class Machine {
-        private Machine() {
-        }
-
-        static String cpuModel() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                    if (line.startsWith("model name")) {
-                        return line.substring(line.indexOf(':') + 1).trim();
-                    }
-                }
-            } catch (IOException ignored) {
-                // fall through
-            }
-            return System.getProperty("os.arch");
-        }
-
-        static String memory() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                    if (line.startsWith("MemTotal:")) {
-                        long kib = Long.parseLong(line.replaceAll("\\D+", ""));
-                        return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-                    }
-                }
-            } catch (IOException | NumberFormatException ignored) {
-                // fall through
-            }
-            return "unknown";
-        }
-
-        static String kernel() {
-            try {
-                return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
-            } catch (IOException e) {
-                return System.getProperty("os.version");
-            }
-        }
-
-        static String version(List<String> command) {
-            try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes()).trim();
-                p.waitFor(10, TimeUnit.SECONDS);
-                return out.replace('\n', ' ');
-            } catch (IOException | InterruptedException e) {
-                return "unknown (" + e.getMessage() + ")";
-            }
-        }
     }
 }

@@ -27,6 +27,11 @@ record Target(String label, String origin, String realm, String service) {
 
     static final String USER_AGENT = "User-Agent: mirrorswitch-bench";
 
+    /** A mirrorswitch instance: its own {@code /token} realm and challenge in front of the upstream's token flow. */
+    static Target throughMirrorswitch(String label, MirrorswitchProcess mirrorswitch) {
+        return new Target(label, mirrorswitch.origin(), mirrorswitch.origin() + "/token", "mirrorswitch");
+    }
+
     String host() {
         return URI.create(origin).getHost();
     }
