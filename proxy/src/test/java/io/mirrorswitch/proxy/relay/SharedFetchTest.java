@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorswitch.config.CoalescingConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import okhttp3.Headers;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +41,7 @@ class SharedFetchTest {
     private static final int SIZE = 1 << 20;
     private static final byte[] BLOB = new byte[SIZE];
     private static final String DIGEST;
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     static {
         new Random(42).nextBytes(BLOB);
@@ -50,12 +54,14 @@ class SharedFetchTest {
     private ExecutorService clients;
     private SharedBlobFetches fetches;
     private final RecordingFaults faults = new RecordingFaults();
+    /** The fetches' clock: it stands still (every join window stays open) until a test moves it. */
+    private final AtomicLong now = new AtomicLong();
 
     @BeforeEach
     void start() {
         producers = Executors.newCachedThreadPool();
         clients = Executors.newCachedThreadPool();
-        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, 1L << 30, 4), producers);
+        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, 1L << 30, 4), producers, now::get);
     }
 
     @AfterEach
@@ -135,13 +141,46 @@ class SharedFetchTest {
         assertTrue(fetches.start(fetch, answer(SIZE), sink -> awaitQuietly(producerMayEnd)).isEmpty());
         // Written by the test in the producer's place: every byte, but no completion. Readers see all but the last.
         fetch.write(BLOB, 0, SIZE);
-        assertEquals(SIZE - 1, fetch.awaitReadable(0));
-        assertEquals(SIZE - 1, fetch.awaitReadable(SIZE - 2));
+        assertEquals(SIZE - 1, fetch.awaitReadable(0, null));
+        assertEquals(SIZE - 1, fetch.awaitReadable(SIZE - 2, null));
         producerMayEnd.countDown();
         awaitProducers(); // a producer that returns without completing has failed the fetch
-        SharedFetch.Failed failed = assertThrows(SharedFetch.Failed.class, () -> fetch.awaitReadable(0));
+        SharedFetch.Failed failed = assertThrows(SharedFetch.Failed.class, () -> fetch.awaitReadable(0, null));
         assertTrue(failed.getMessage().contains("without finishing"), failed.getMessage());
         fetch.leave();
+        assertEquals(List.of(), spoolFiles());
+    }
+
+    @Test
+    void aLoneReaderTakesTheProducersBytesDirectlyOnceTheJoinWindowClosed() throws Exception {
+        SharedFetch fetch = lead(DIGEST);
+        CountDownLatch producerMayEnd = new CountDownLatch(1);
+        assertTrue(fetches.start(fetch, answer(SIZE), sink -> awaitQuietly(producerMayEnd)).isEmpty());
+        TestReader reader = TestReader.fast();
+        CompletableFuture<Long> done = reader.tail(fetch, clients);
+        // Written by the test in the producer's place.
+        int half = SIZE / 2;
+        fetch.write(BLOB, 0, half);
+        assertTrue(reader.awaitReceived(half, WAIT));
+        assertFalse(fetch.awaitTakeoverOffer(Duration.ZERO), "no takeover while others may still join");
+
+        now.addAndGet(SharedBlobFetches.JOIN_WINDOW.toNanos());
+        SharedBlobFetches.Role late = fetches.join(DIGEST);
+        assertInstanceOf(SharedBlobFetches.Lead.class, late, "after the window a request leads a fetch of its own");
+        abandon(((SharedBlobFetches.Lead) late).fetch());
+        fetch.write(BLOB, half, 1000); // the reader tails it from the spool, caught up, and offers to take over
+        assertTrue(fetch.awaitTakeoverOffer(WAIT));
+        fetch.write(BLOB, half + 1000, SIZE - half - 1000);
+        fetch.complete();
+
+        assertEquals(SIZE, done.get(30, TimeUnit.SECONDS));
+        assertArrayEquals(BLOB, reader.received());
+        assertTrue(reader.closedCleanly());
+        assertEquals(SIZE - half - 1000, reader.directBytes(), "everything after the takeover went straight to the reader");
+        assertEquals(List.of((long) half + 1000), spoolFiles().stream().map(SharedFetchTest::size).toList(),
+                "and never to the spool");
+        producerMayEnd.countDown();
+        awaitProducers();
         assertEquals(List.of(), spoolFiles());
     }
 
@@ -157,7 +196,7 @@ class SharedFetchTest {
             }
         }).isEmpty());
         awaitProducers();
-        assertEquals(SIZE, fetch.awaitReadable(SIZE - 1));
+        assertEquals(SIZE, fetch.awaitReadable(SIZE - 1, null));
         fetch.leave();
         assertEquals(List.of(), spoolFiles());
     }
@@ -247,6 +286,14 @@ class SharedFetchTest {
         asFollower.leave();
         fetch.leave();
         assertEquals(List.of(), spoolFiles());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
