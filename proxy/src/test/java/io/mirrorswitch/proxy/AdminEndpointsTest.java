@@ -103,6 +103,7 @@ class AdminEndpointsTest {
             assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'none'"));
             String html = page.body();
             assertTrue(html.contains("fetch(\"status\""), "the page polls /status relative to itself");
+            assertTrue(html.matches("(?s).*<noscript>.*href=\"status\".*</noscript>.*"), "without JavaScript it points to /status");
             for (String external : new String[] {"<link", "src=\"http", "src=\"//", "@import", "url(http"}) {
                 assertTrue(!html.contains(external), "no external asset: found " + external);
             }
