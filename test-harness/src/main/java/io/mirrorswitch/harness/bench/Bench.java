@@ -54,6 +54,12 @@ public final class Bench {
     }
 
     private void run() throws Exception {
+        // First, while nothing else of the run is going: the SHA-256 ceiling of this machine's JDK.
+        Sha256Speed.Result sha256 = Sha256Speed.measure();
+        report.sha256(sha256);
+        log.progress("SHA-256, one core (JDK): " + sha256.cell());
+        log.raw("sha256 bytes=" + sha256.bytes() + " cpuSeconds=" + RunLog.fmt3(sha256.cpuSeconds()) + " cpuSecondsPerGB="
+                + RunLog.fmt3(sha256.cpuSecondsPerGb()) + " MB/s=" + RunLog.fmt1(sha256.mbPerSecond()));
         SeedData.Sizes sizes = options.sizes();
         log.progress("preparing seed data under " + options.work().resolve("seed") + " (reused when present)");
         SeedData seed = SeedData.prepare(options.work().resolve("seed"), sizes);

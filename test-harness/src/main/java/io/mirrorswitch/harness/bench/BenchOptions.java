@@ -1,5 +1,6 @@
 package io.mirrorswitch.harness.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,6 +31,22 @@ record BenchOptions(Path jar, Path work, Path out, Path raw, boolean quick, Stri
         return quick
                 ? new SeedData.Sizes(64_000_000, 20, 4_000_000, 16, 1_000_000, 5, 4_000_000)
                 : new SeedData.Sizes(512_000_000, 200, 20_000_000, 64, 1_000_000, 5, 20_000_000);
+    }
+
+    /**
+     * The raw file's path as the report prints it: relative to the repository (the nearest directory holding
+     * {@code .git} above the working directory, which {@code scripts/bench} sets to the repository root) when it
+     * lies inside it, else absolute.
+     */
+    String rawForReport() {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path repo = cwd;
+        while (repo != null && !Files.exists(repo.resolve(".git"))) {
+            repo = repo.getParent();
+        }
+        Path root = repo == null ? cwd : repo;
+        Path file = raw.normalize();
+        return file.startsWith(root) ? root.relativize(file).toString() : file.toString();
     }
 
     /** Where mirrorswitch instances keep their configs and logs. */

@@ -48,13 +48,15 @@ final class ConcurrentDownloadsCase implements BenchCase {
                 DownloadBurst.Result b = DownloadBurst.run(t, blobs, round < 0 ? Math.min(WARM_UP_CLIENTS, clients) : clients,
                         isMirrorswitch ? proxyPid : -1);
                 thisRound.put(t.label(), b);
+                // NaN when the round received nothing; kept, so that the report can say so.
                 double cpuPerGb = proxyCpu.since(b.bytes()).secondsPerGb();
                 if (round >= 0 && proxyPid > 0) {
                     cpu.get(t.label()).add(cpuPerGb);
                 }
+                String cpuRaw = Double.isFinite(cpuPerGb) ? RunLog.fmt3(cpuPerGb) : "n/a";
                 run.log().raw("case2 round=" + round + " target=" + t.label() + " MB/s=" + RunLog.fmt1(b.aggregateMbps())
-                        + (proxyPid > 0 ? " proxyCpuSecondsPerGB=" + RunLog.fmt3(cpuPerGb) : "") + " errors="
-                        + b.errors() + " seconds=" + RunLog.fmt1(b.seconds())
+                        + (proxyPid > 0 ? " proxyCpuSecondsPerGB=" + cpuRaw : "") + " errors=" + b.errors()
+                        + " seconds=" + RunLog.fmt1(b.seconds())
                         + (isMirrorswitch ? " peakRssMiB=" + RunLog.fmt1(Stats.mib(b.peakRss())) : "")
                         + (b.firstError() == null ? "" : " firstError=" + b.firstError()));
                 if (b.firstError() != null && errorSamples.size() < ERROR_SAMPLES) {

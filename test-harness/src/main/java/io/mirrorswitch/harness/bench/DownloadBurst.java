@@ -2,17 +2,21 @@ package io.mirrorswitch.harness.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One burst of concurrent downloads (case 2): every client connects first, then all send their GET together, each
- * for its own blob on its own connection.
+ * for its own blob on its own connection. A client that is not ready within {@link #READY_SECONDS} or has not
+ * finished {@link #FINISH_SECONDS} after the start is given up on: it counts as an error, and the burst's time runs
+ * until that moment, so a stuck client shows as errors and a low rate, never as a plausible-looking one.
  */
 final class DownloadBurst {
+    static final long READY_SECONDS = 60;
+    static final long FINISH_SECONDS = 360;
+    /** How long a client that was given up on may take to stop after its interrupt, at most. */
+    private static final long STOP_SECONDS = 10;
+
     /** What one burst achieved; {@code peakRss} is -1 when no process was watched, {@code firstError} null if none. */
     record Result(double aggregateMbps, int errors, long bytes, double seconds, long peakRss, String firstError) {
     }
@@ -28,43 +32,47 @@ final class DownloadBurst {
         PeakRssSampler rss = watchPid > 0 ? PeakRssSampler.start(watchPid) : null;
         CountDownLatch ready = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
-        AtomicInteger errors = new AtomicInteger();
-        AtomicLong bytes = new AtomicLong();
-        AtomicLong lastEnd = new AtomicLong();
-        List<String> firstError = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        List<BurstClient> all = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            SeedData.Blob blob = blobs.get(i % blobs.size());
-            Thread th = new Thread(() -> {
-                try (Http1 c = t.connect(256 * 1024)) {
-                    ready.countDown();
-                    go.await();
-                    Http1.Response r = c.get(RegistryApi.blobPath(SeedData.BLOB_REPO, blob.digest()),
-                            RegistryApi.authorized(token), 300_000);
-                    RegistryApi.check(r, 200, blob.size(), t.label());
-                    bytes.addAndGet(r.bodyBytes());
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                    if (firstError.isEmpty()) {
-                        firstError.add(String.valueOf(e));
-                    }
-                } finally {
-                    lastEnd.accumulateAndGet(System.nanoTime(), Math::max);
-                }
-            }, "burst-" + i);
-            th.setDaemon(true);
-            threads.add(th);
-            th.start();
+            all.add(BurstClient.start(t, blobs.get(i % blobs.size()), token, ready, go, i));
         }
-        ready.await(60, TimeUnit.SECONDS);
+        if (!ready.await(READY_SECONDS, TimeUnit.SECONDS)) {
+            all.stream().filter(c -> !c.isReady())
+                    .forEach(c -> c.giveUp("given up: not ready within " + READY_SECONDS + " s"));
+        }
         long start = System.nanoTime();
         go.countDown();
-        for (Thread th : threads) {
-            th.join(360_000);
+        long deadline = start + TimeUnit.SECONDS.toNanos(FINISH_SECONDS);
+        for (BurstClient c : all) {
+            c.awaitEnd(deadline);
+        }
+        all.forEach(c -> c.giveUp("given up: not finished " + FINISH_SECONDS + " s after the start"));
+        long stopDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+        for (BurstClient c : all) {
+            c.awaitEnd(stopDeadline);
         }
         long peak = rss == null ? -1 : rss.stop();
-        double seconds = (lastEnd.get() - start) / 1e9;
-        return new Result(Stats.mb(bytes.get()) / seconds, errors.get(), bytes.get(), seconds, peak,
-                firstError.isEmpty() ? null : firstError.get(0));
+        return summarise(all.stream().map(BurstClient::outcome).toList(), start, peak);
+    }
+
+    /** The burst's figures from its clients' outcomes: the time runs from the start to the last outcome. */
+    static Result summarise(List<BurstClient.Outcome> outcomes, long start, long peak) {
+        int errors = 0;
+        long bytes = 0;
+        long lastEnd = start;
+        BurstClient.Outcome firstError = null;
+        for (BurstClient.Outcome o : outcomes) {
+            bytes += o.bytes();
+            lastEnd = Math.max(lastEnd, o.endNanos());
+            if (o.error() != null) {
+                errors++;
+                if (firstError == null || o.endNanos() < firstError.endNanos()) {
+                    firstError = o;
+                }
+            }
+        }
+        double seconds = (lastEnd - start) / 1e9;
+        double mbps = bytes == 0 ? 0 : Stats.mb(bytes) / seconds;
+        return new Result(mbps, errors, bytes, seconds, peak, firstError == null ? null : firstError.error());
     }
 }

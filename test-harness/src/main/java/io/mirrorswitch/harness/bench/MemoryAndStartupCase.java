@@ -16,10 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemoryAndStartupCase implements BenchCase {
     private static final int CLIENTS = 4;
-    // The labels are fixed (the raw lines and the report's ratio row use them) even where quick mode's big blob is
-    // smaller than 512 MB.
-    private static final String SMALL_BLOBS = "1 MB blobs";
-    private static final String BIG_BLOBS = "512 MB blobs";
 
     private final RunContext run;
 
@@ -33,12 +29,15 @@ final class MemoryAndStartupCase implements BenchCase {
         int extraStarts = run.options().quick() ? 2 : 4;
         long perClient = run.seed().big.size();
         int smallPerClient = (int) (perClient / run.sizes().smallBytes());
+        // The variants' labels (raw lines, report rows) come from the actual sizes: quick mode's big blob is smaller.
+        String smallBlobs = blobsLabel(run.sizes().smallBytes());
+        String bigBlobs = blobsLabel(perClient);
         run.log().progress("case 5: RSS after " + CLIENTS + " clients x " + perClient / 1_000_000 + " MB as " + smallPerClient
-                + " x 1 MB blobs vs " + "1 x " + perClient / 1_000_000 + " MB blob (fresh process each, " + reps
+                + " x " + smallBlobs + " vs " + "1 x " + perClient / 1_000_000 + " MB blob (fresh process each, " + reps
                 + " reps); start to /healthz");
         Map<String, List<Double>> peak = new LinkedHashMap<>();
         Map<String, List<Double>> after = new LinkedHashMap<>();
-        for (String variant : List.of(SMALL_BLOBS, BIG_BLOBS)) {
+        for (String variant : List.of(smallBlobs, bigBlobs)) {
             peak.put(variant, new ArrayList<>());
             after.put(variant, new ArrayList<>());
         }
@@ -46,10 +45,10 @@ final class MemoryAndStartupCase implements BenchCase {
         List<Double> starts = new ArrayList<>();
         for (int rep = 0; rep < reps; rep++) {
             Map<String, Double> thisRep = new LinkedHashMap<>();
-            for (String variant : Rounds.rotate(List.of(SMALL_BLOBS, BIG_BLOBS), rep)) {
+            for (String variant : Rounds.rotate(List.of(smallBlobs, bigBlobs), rep)) {
                 try (MirrorswitchProcess ms = run.testbed().startMirrorswitch("case5", run.testbed().upstream().url())) {
                     starts.add(ms.startToHealthyNanos / 1e6);
-                    stream(Target.throughMirrorswitch("mirrorswitch", ms), variant.equals(SMALL_BLOBS), smallPerClient);
+                    stream(Target.throughMirrorswitch("mirrorswitch", ms), variant.equals(smallBlobs), smallPerClient);
                     double hwm = Stats.mib(ProcStatus.peak(ms.pid()));
                     double rssNow = Stats.mib(ProcStatus.rss(ms.pid()));
                     peak.get(variant).add(hwm);
@@ -60,7 +59,7 @@ final class MemoryAndStartupCase implements BenchCase {
                             + " startToHealthyMs=" + RunLog.fmt1(ms.startToHealthyNanos / 1e6));
                 }
             }
-            peakRatio.add(thisRep.get(BIG_BLOBS) / thisRep.get(SMALL_BLOBS));
+            peakRatio.add(thisRep.get(bigBlobs) / thisRep.get(smallBlobs));
         }
         for (int i = 0; i < extraStarts; i++) {
             try (MirrorswitchProcess ms = run.testbed().startMirrorswitch("start", run.testbed().upstream().url())) {
@@ -68,9 +67,14 @@ final class MemoryAndStartupCase implements BenchCase {
                 run.log().raw("case5 start=" + i + " startToHealthyMs=" + RunLog.fmt1(ms.startToHealthyNanos / 1e6));
             }
         }
-        run.report().caseFive(CLIENTS, perClient, peak, after, Stats.of(peakRatio), Stats.of(starts));
+        run.report().caseFive(CLIENTS, perClient, smallBlobs, bigBlobs, peak, after, Stats.of(peakRatio), Stats.of(starts));
         run.log().progress("case 5 done: peak ratio " + Stats.of(peakRatio).format("%.2f") + ", start "
                 + Stats.of(starts).format("%.0f") + " ms");
+    }
+
+    /** A variant's label, "512 MB blobs" (MB = 10^6 bytes, as everywhere in the report). */
+    static String blobsLabel(long blobBytes) {
+        return blobBytes / 1_000_000 + " MB blobs";
     }
 
     /**

@@ -33,6 +33,7 @@ final class Report {
     private String nginxConfig = "";
     private List<String> jvmFlags = List.of();
     private SeedData.Sizes sizes;
+    private Sha256Speed.Result sha256;
 
     Report(BenchOptions options) {
         this.options = options;
@@ -44,6 +45,10 @@ final class Report {
         this.sizes = sizes;
     }
 
+    void sha256(Sha256Speed.Result measured) {
+        this.sha256 = measured;
+    }
+
     void caseOne(Map<String, List<Double>> mbps, Map<String, List<Double>> cpu, Map<String, List<Double>> overNginx,
                  Stats.Summary msOverNginx, Stats.Summary msOverDirect,
                  Stats.Summary nginxOverDirect) {
@@ -53,15 +58,15 @@ final class Report {
                 + "proxy's processes (nginx master and workers; the mirrorswitch JVM) during the transfer, per 10^9 bytes "
                 + "relayed.\n\n");
         results.append("| Path | Throughput, MB/s: median (min–max) | Proxy CPU seconds per GB | Rounds |\n|---|---|---|---|\n");
-        mbps.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.0f")).append(" | ")
+        mbps.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).markdown("%.0f")).append(" | ")
                 .append(proxyCpuCell(cpu, k)).append(" | ").append(v.size()).append(" |\n"));
         results.append("\n| Ratio (same round) | median (min–max) |\n|---|---|\n");
-        results.append("| mirrorswitch / nginx | ").append(msOverNginx.format("%.2f")).append(" |\n");
-        results.append("| mirrorswitch / direct | ").append(msOverDirect.format("%.2f")).append(" |\n");
-        results.append("| nginx / direct | ").append(nginxOverDirect.format("%.2f")).append(" |\n");
+        results.append("| mirrorswitch / nginx | ").append(msOverNginx.markdown("%.2f")).append(" |\n");
+        results.append("| mirrorswitch / direct | ").append(msOverDirect.markdown("%.2f")).append(" |\n");
+        results.append("| nginx / direct | ").append(nginxOverDirect.markdown("%.2f")).append(" |\n");
         variantRatios(overNginx);
         results.append('\n');
-        target("1", "mirrorswitch ≥ 1.0 × nginx throughput", msOverNginx.format("%.2f") + " ×", msOverNginx.median() >= 1.0);
+        target("1", "mirrorswitch ≥ 1.0 × nginx throughput", msOverNginx.markdown("%.2f") + " ×", msOverNginx.median() >= 1.0);
     }
 
     void caseTwo(int clients, Map<String, List<Double>> mbps, Map<String, List<Double>> cpu, Map<String, List<Double>> overNginx,
@@ -77,18 +82,18 @@ final class Report {
                 + "|---|---|---|---|---|\n");
         mbps.forEach((k, v) -> {
             Stats.Summary e = Stats.of(errors.get(k));
-            results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.0f")).append(" | ")
+            results.append("| ").append(k).append(" | ").append(Stats.of(v).markdown("%.0f")).append(" | ")
                     .append(proxyCpuCell(cpu, k)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.0f (%.0f)", e.median(), e.max())).append(" | ").append(v.size())
                     .append(" |\n");
         });
         results.append("\n| Figure | median (min–max) |\n|---|---|\n");
-        results.append("| mirrorswitch / nginx aggregate (same round) | ").append(msOverNginx.format("%.2f")).append(" |\n");
-        results.append("| mirrorswitch peak RSS, MiB | ").append(rss.format("%.0f")).append(" |\n");
+        results.append("| mirrorswitch / nginx aggregate (same round) | ").append(msOverNginx.markdown("%.2f")).append(" |\n");
+        results.append("| mirrorswitch peak RSS, MiB | ").append(rss.markdown("%.0f")).append(" |\n");
         variantRatios(overNginx);
         peaks.forEach((k, v) -> {
             if (k.startsWith("mirrorswitch[")) {
-                results.append("| ").append(k).append(" peak RSS, MiB | ").append(Stats.of(v).format("%.0f")).append(" |\n");
+                results.append("| ").append(k).append(" peak RSS, MiB | ").append(Stats.of(v).markdown("%.0f")).append(" |\n");
             }
         });
         results.append('\n');
@@ -96,7 +101,7 @@ final class Report {
             results.append("First errors seen: ").append(String.join("; ", errorSamples)).append("\n\n");
         }
         double msErrors = errors.get("mirrorswitch").stream().mapToDouble(Double::doubleValue).sum();
-        target("2", "aggregate ≥ 0.9 × nginx", msOverNginx.format("%.2f") + " ×", msOverNginx.median() >= 0.9);
+        target("2", "aggregate ≥ 0.9 × nginx", msOverNginx.markdown("%.2f") + " ×", msOverNginx.median() >= 0.9);
         target("2", "zero errors", String.format(Locale.ROOT, "%.0f errors in %d rounds", msErrors, mbps.get("mirrorswitch").size()),
                 msErrors == 0);
         target("2", "peak RSS ≤ 256 MiB", String.format(Locale.ROOT, "%.0f MiB max (median %.0f)", rss.max(), rss.median()),
@@ -120,17 +125,17 @@ final class Report {
                 .append("\n\n");
         results.append("| Path | p50 ms | p99 ms | added p50 ms | added p99 ms | of which token request, p50 ms |\n"
                 + "|---|---|---|---|---|---|\n");
-        p50.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.3f")).append(" | ")
-                .append(Stats.of(p99.get(k)).format("%.3f")).append(" | ")
-                .append(k.equals("direct") ? "—" : Stats.of(added50.get(k)).format("%.3f")).append(" | ")
-                .append(k.equals("direct") ? "—" : Stats.of(added99.get(k)).format("%.3f")).append(" | ")
-                .append(Stats.of(tokenOnly.get(k)).format("%.3f")).append(" |\n"));
+        p50.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).markdown("%.3f")).append(" | ")
+                .append(Stats.of(p99.get(k)).markdown("%.3f")).append(" | ")
+                .append(k.equals("direct") ? "—" : Stats.of(added50.get(k)).markdown("%.3f")).append(" | ")
+                .append(k.equals("direct") ? "—" : Stats.of(added99.get(k)).markdown("%.3f")).append(" | ")
+                .append(Stats.of(tokenOnly.get(k)).markdown("%.3f")).append(" |\n"));
         results.append('\n');
         Stats.Summary a50 = Stats.of(added50.get("mirrorswitch"));
         Stats.Summary a99 = Stats.of(added99.get("mirrorswitch"));
-        target("3", "added p50 ≤ 1 ms at " + clients + (clients == 1 ? " client" : " clients"), a50.format("%.3f") + " ms",
+        target("3", "added p50 ≤ 1 ms at " + clients + (clients == 1 ? " client" : " clients"), a50.markdown("%.3f") + " ms",
                 a50.median() <= 1.0);
-        target("3", "added p99 ≤ 5 ms at " + clients + (clients == 1 ? " client" : " clients"), a99.format("%.3f") + " ms",
+        target("3", "added p99 ≤ 5 ms at " + clients + (clients == 1 ? " client" : " clients"), a99.markdown("%.3f") + " ms",
                 a99.median() <= 5.0);
     }
 
@@ -148,59 +153,78 @@ final class Report {
                 + "|---|---|---|---|---|---|\n");
         modes.forEach((mode, s) -> s.seconds.forEach((path, v) -> results.append("| ").append(mode).append(" | ")
                 .append("registry:2 → ").append(path.equals("direct") ? "upstream" : "mirrorswitch → upstream").append(" | ")
-                .append(Stats.of(v).format("%.2f")).append(" | ").append(Stats.of(s.bytesRatio.get(path)).format("%.2f"))
-                .append(" | ").append(Stats.of(s.blobGets.get(path)).format("%.0f")).append(" | ").append(v.size()).append(" |\n")));
+                .append(Stats.of(v).markdown("%.2f")).append(" | ").append(Stats.of(s.bytesRatio.get(path)).markdown("%.2f"))
+                .append(" | ").append(Stats.of(s.blobGets.get(path)).markdown("%.0f")).append(" | ").append(v.size()).append(" |\n")));
         results.append("\n| Ratio (same run) | median (min–max) |\n|---|---|\n");
         modes.forEach((mode, s) -> results.append("| ").append(mode).append(": mirrorswitch path / direct path, pull time | ")
-                .append(Stats.of(s.timeRatio).format("%.2f")).append(" |\n"));
+                .append(Stats.of(s.timeRatio).markdown("%.2f")).append(" |\n"));
         results.append('\n');
         PullSeries unlimited = modes.get("unlimited");
         PullSeries limited = modes.get("limited");
         if (unlimited != null) {
             Stats.Summary r = Stats.of(unlimited.timeRatio);
-            target("4", "unlimited upstream: pull ≤ 1.05 × direct", r.format("%.2f") + " ×", r.median() <= 1.05);
+            target("4", "unlimited upstream: pull ≤ 1.05 × direct", r.markdown("%.2f") + " ×", r.median() <= 1.05);
         }
         if (limited != null) {
             Stats.Summary r = Stats.of(limited.timeRatio);
-            target("4", "limited upstream: pull ≤ 0.6 × direct (needs coalescing)", r.format("%.2f") + " ×",
+            target("4", "limited upstream: pull ≤ 0.6 × direct (needs coalescing)", r.markdown("%.2f") + " ×",
                     r.median() <= 0.6);
             Stats.Summary b = Stats.of(limited.bytesRatio.get("mirrorswitch"));
             Stats.Summary d = Stats.of(limited.bytesRatio.get("direct"));
             target("4", "limited upstream: upstream bytes ≈ 1.0 × image (direct ≈ 2.0 ×)",
-                    b.format("%.2f") + " × (direct " + d.format("%.2f") + " ×)", b.median() <= 1.1);
+                    b.markdown("%.2f") + " × (direct " + d.markdown("%.2f") + " ×)", b.median() <= 1.1);
         }
     }
 
-    void caseFive(int clients, long perClient, Map<String, List<Double>> peak, Map<String, List<Double>> after,
-                  Stats.Summary peakRatio, Stats.Summary starts) {
+    /**
+     * @param smallLabel the variant of many small blobs, as labelled in {@code peak} and {@code after}
+     * @param bigLabel   the variant of one big blob per client
+     */
+    void caseFive(int clients, long perClient, String smallLabel, String bigLabel, Map<String, List<Double>> peak,
+                  Map<String, List<Double>> after, Stats.Summary peakRatio, Stats.Summary starts) {
         results.append("### Case 5: memory and start-up\n\n");
         results.append("A fresh mirrorswitch per variant; ").append(clients).append(" clients each stream ")
-                .append(perClient / 1_000_000).append(" MB through it, either as 1 MB blobs (")
+                .append(perClient / 1_000_000).append(" MB through it, either as ").append(smallLabel).append(" (")
                 .append(perClient / sizes.smallBytes()).append(" requests each, ").append(sizes.smallCount())
                 .append(" distinct blobs) or as one ").append(sizes.bigBytes() / 1_000_000)
                 .append(" MB blob. Same bytes, same concurrency; only the blob size differs. Peak = VmHWM, after = VmRSS "
                         + "when the streams are done.\n\n");
         results.append("| Variant | Peak RSS MiB | RSS after MiB | Reps |\n|---|---|---|---|\n");
-        peak.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).format("%.0f")).append(" | ")
-                .append(Stats.of(after.get(k)).format("%.0f")).append(" | ").append(v.size()).append(" |\n"));
+        peak.forEach((k, v) -> results.append("| ").append(k).append(" | ").append(Stats.of(v).markdown("%.0f")).append(" | ")
+                .append(Stats.of(after.get(k)).markdown("%.0f")).append(" | ").append(v.size()).append(" |\n"));
         results.append("\n| Figure | median (min–max) |\n|---|---|\n");
-        results.append("| peak RSS 512 MB blobs ÷ 1 MB blobs (same rep) | ").append(peakRatio.format("%.2f")).append(" |\n");
+        results.append("| peak RSS ").append(bigLabel).append(" ÷ ").append(smallLabel).append(" (same rep) | ")
+                .append(peakRatio.markdown("%.2f")).append(" |\n");
         results.append("| process start → first `/healthz` 200, ms (").append(starts.n()).append(" starts) | ")
-                .append(starts.format("%.0f")).append(" |\n\n");
-        target("5", "RSS flat with blob size (peak ratio ≤ 1.10)", peakRatio.format("%.2f") + " ×", peakRatio.median() <= 1.10);
-        target("5", "start to healthy ≤ 1.5 s", starts.format("%.0f") + " ms", starts.median() <= 1500);
+                .append(starts.markdown("%.0f")).append(" |\n\n");
+        target("5", "RSS flat with blob size (peak ratio ≤ 1.10)", peakRatio.markdown("%.2f") + " ×", peakRatio.median() <= 1.10);
+        target("5", "start to healthy ≤ 1.5 s", starts.markdown("%.0f") + " ms", starts.median() <= 1500);
     }
 
-    /** Proxy CPU seconds per GB of one path; a dash for direct, which has no proxy. */
+    /**
+     * Proxy CPU seconds per GB of one path; a dash for direct, which has no proxy, and for rounds in which the path
+     * received nothing (NaN: no bytes to divide by), which the note after the figure counts.
+     */
     private static String proxyCpuCell(Map<String, List<Double>> cpu, String path) {
-        return cpu.containsKey(path) ? Stats.of(cpu.get(path)).format("%.2f") : "—";
+        if (!cpu.containsKey(path)) {
+            return "—";
+        }
+        List<Double> all = cpu.get(path);
+        List<Double> defined = all.stream().filter(Double::isFinite).toList();
+        if (defined.isEmpty()) {
+            return "—";
+        }
+        String cell = Stats.of(defined).markdown("%.2f");
+        int undefined = all.size() - defined.size();
+        return undefined == 0 ? cell
+                : cell + "; — in " + undefined + " of " + all.size() + " rounds (nothing received)";
     }
 
     /** Rows for experimental builds (bench.variants), which have no target of their own. */
     private void variantRatios(Map<String, List<Double>> overNginx) {
         overNginx.forEach((k, v) -> {
             if (k.startsWith("mirrorswitch[")) {
-                results.append("| ").append(k).append(" / nginx | ").append(Stats.of(v).format("%.2f")).append(" |\n");
+                results.append("| ").append(k).append(" / nginx | ").append(Stats.of(v).markdown("%.2f")).append(" |\n");
             }
         });
     }
@@ -233,6 +257,7 @@ final class Report {
         md.append("| Kernel | ").append(Machine.kernel()).append(" |\n");
         md.append("| JDK (driver and mirrorswitch) | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
+        md.append("| SHA-256, one core (JDK) | ").append(sha256.cell()).append(" |\n");
         md.append("| mirrorswitch JVM flags | `").append(String.join(" ", jvmFlags)).append("` (the Dockerfile's ENTRYPOINT) |\n");
         md.append("| docker-registry | ").append(Machine.version(List.of(
                 System.getProperty("mirrorswitch.harness.registryBinary", "/usr/bin/docker-registry"), "--version"))).append(" |\n");
@@ -264,7 +289,7 @@ final class Report {
                 + "delayed ACK, which would make direct and nginx look slower than they are.\n");
         md.append("- Everything shares the same ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores: client, proxy and upstream compete for CPU, as they would on a small host.\n");
-        md.append("- Raw per-round numbers of the last run: `").append(options.raw().getFileName()).append("` under `bench-out/` "
+        md.append("- Raw per-round numbers of the last run: `").append(options.rawForReport()).append("` "
                 + "(not committed); logs of every process under `").append(options.work()).append("`.\n\n");
         md.append("<details><summary>nginx.conf used (peer reverse proxy)</summary>\n\n```nginx\n").append(nginxConfig)
                 .append("```\n</details>\n\n");

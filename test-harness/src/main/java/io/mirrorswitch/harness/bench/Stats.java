@@ -13,6 +13,7 @@ final class Stats {
 
     /** The median and the full range (min–max) of the rounds' values. */
     record Summary(double median, double min, double max, int n) {
+        /** Plain text, ASCII numbers ({@code -0.092 (-0.224–0.188)}): for the console. */
         String format(String pattern) {
             if (n == 0) {
                 return "n/a";
@@ -21,6 +22,25 @@ final class Stats {
                 return String.format(Locale.ROOT, pattern, median);
             }
             return String.format(Locale.ROOT, pattern + " (" + pattern + "–" + pattern + ")", median, min, max);
+        }
+
+        /**
+         * For the Markdown report: negative numbers with a real minus sign (U+2212), so that a range such as
+         * {@code −0.224–0.188} does not read as a hyphenated pair; a figure that is not a number (nothing to divide
+         * by) is a dash.
+         */
+        String markdown(String pattern) {
+            if (n == 0) {
+                return "n/a";
+            }
+            if (n == 1) {
+                return number(pattern, median);
+            }
+            return number(pattern, median) + " (" + number(pattern, min) + "–" + number(pattern, max) + ")";
+        }
+
+        private static String number(String pattern, double v) {
+            return Double.isFinite(v) ? String.format(Locale.ROOT, pattern, v).replace('-', '\u2212') : "—";
         }
     }
 
