@@ -85,6 +85,14 @@ final class Http1 implements AutoCloseable {
         return exchange("GET", target, headers, null, true, deadlineMillis);
     }
 
+    /** Opens the connection now rather than at the first exchange (so a timed exchange does not include it). */
+    Http1 open() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            connect();
+        }
+        return this;
+    }
+
     Response head(String target, List<String> headers, long deadlineMillis) throws IOException {
         return exchange("HEAD", target, headers, DISCARD, false, deadlineMillis);
     }
