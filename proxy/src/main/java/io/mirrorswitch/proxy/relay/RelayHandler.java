@@ -181,7 +181,8 @@ public final class RelayHandler {
         boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
         long length = response.body().contentLength();
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
-        BlobFetch.Resumer resumer = (offset, failed) -> ranged.resume(request, offset, length, failed, candidates);
+        ContributingUpstreams contributors = ContributingUpstreams.attach(exchange, body.upstream());
+        BlobFetch.Resumer resumer = (offset, failed) -> contributors.resumedOn(ranged.resume(request, offset, length, failed, candidates));
         BlobFetch.Faults faults = blobFaults(route, request);
         if (lead != null && coalescing.share(exchange, lead, body.upstream(), response, wholeBlob, attempts.count() + 1,
                 sink -> fetch.run(body, resumer, faults, sink))) {
