@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Where probe results and traffic reports meet the selection policy. Writers are serialized on a private lock
  * that is never held across I/O (a write is a pure computation, see {@link BoardState}); readers, including
  * every proxied request calling {@link #candidates()}, only read an {@link AtomicReference} and never block.
- * Logging and listeners run after the new state is published, outside the lock.
+ * A change's log lines are queued in publish order under the lock and written after it, in that order (see
+ * {@link BoardLog}); listeners run after the new state is published, outside the lock.
  */
 public final class HealthBoard implements UpstreamSelector {
     private static final Logger LOG = LoggerFactory.getLogger(HealthBoard.class);
@@ -25,12 +26,20 @@ public final class HealthBoard implements UpstreamSelector {
     private final Object writeLock = new Object();
     private final AtomicReference<BoardState> state;
     private final List<SwitchListener> listeners = new CopyOnWriteArrayList<>();
+    private final BoardLog log;
 
     public HealthBoard(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection, Clock clock) {
+        this(upstreams, health, selection, clock, BoardLog.SLF4J);
+    }
+
+    /** @param lines where the log lines go (tests record them) */
+    HealthBoard(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection, Clock clock,
+                BoardLog.Lines lines) {
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("health board: at least one upstream is required");
         }
         this.clock = clock;
+        this.log = new BoardLog(lines);
         this.state = new AtomicReference<>(BoardState.initial(upstreams, health, selection, clock.instant()));
     }
 
@@ -85,16 +94,10 @@ public final class HealthBoard implements UpstreamSelector {
         synchronized (writeLock) {
             t = change.apply(state.get());
             state.set(t.next());
+            log.queue(t);
         }
-        for (BoardState.Notice notice : t.notices()) {
-            if (notice.warn()) {
-                LOG.warn("{}", notice.text());
-            } else {
-                LOG.info("{}", notice.text());
-            }
-        }
+        log.drain();
         t.switched().ifPresent(event -> {
-            LOG.info("{}", event.line());
             HealthSnapshot published = t.next().snapshot();
             for (SwitchListener listener : listeners) {
                 try {

@@ -3,6 +3,11 @@ package io.mirrorswitch.health;
 /** What the request path saw go wrong on live traffic (passive detection). */
 public enum TrafficFault {
     CONNECT_FAILURE(Outcome.DOWN),
+    /**
+     * A body that ended (the upstream closed the connection) before its announced length: a transport fault of
+     * the upstream like a reset, not bad content (every byte that came hashes on); it counts as {@code down}.
+     */
+    TRUNCATED(Outcome.DOWN),
     TIMEOUT(Outcome.DOWN),
     SERVER_ERROR(Outcome.DOWN),
     THROTTLED(Outcome.THROTTLED),

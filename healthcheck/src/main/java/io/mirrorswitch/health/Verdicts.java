@@ -82,7 +82,9 @@ final class Verdicts {
         ProbeEvidence evidence = ProbeEvidence.error(step, String.valueOf(e.getMessage()));
         if (e instanceof UpstreamAuthException auth) {
             String note = "token endpoint " + auth.status() + (auth.detail().isEmpty() ? "" : ": " + auth.detail());
-            ProbeEvidence ev = ProbeEvidence.of(step, auth.status(), Map.of(), auth.detail());
+            // The token endpoint's request is the step that failed, not the registry request that needed the token.
+            ProbeEvidence ev = ProbeEvidence.of(auth.step().orElse(step), auth.status(), evidenceHeaders(auth.headers()),
+                    auth.detail());
             if (auth.status() == 429) {
                 return new ProbeFailure(Outcome.THROTTLED, note, ev);
             }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Challenge;
 import okhttp3.Credentials;
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -80,9 +81,9 @@ final class TokenBroker {
             ResponseBody body = response.body();
             String text = body == null ? "" : body.string();
             if (!response.isSuccessful()) {
-                throw new UpstreamAuthException(upstream.name(), response.code(), excerpt(text));
+                throw UpstreamAuthException.atRealm(upstream.name(), realm, response.code(), excerpt(text), response.headers());
             }
-            return parse(text, requestedAt);
+            return parse(text, requestedAt, realm);
         }
     }
 
@@ -99,12 +100,12 @@ final class TokenBroker {
         return realm.isHttps() || realm.host().equalsIgnoreCase(upstream.url().getHost());
     }
 
-    private BearerToken parse(String text, Instant requestedAt) throws UpstreamAuthException {
+    private BearerToken parse(String text, Instant requestedAt, HttpUrl realm) throws UpstreamAuthException {
         try {
             JsonNode json = JSON.readTree(text);
             String token = json.path("token").asText(json.path("access_token").asText(""));
             if (token.isEmpty()) {
-                throw new UpstreamAuthException(upstream.name(), 200, "token response without a token");
+                throw UpstreamAuthException.atRealm(upstream.name(), realm, 200, "token response without a token", Headers.of());
             }
             Instant issuedAt = requestedAt;
             if (json.hasNonNull("issued_at")) {
@@ -119,7 +120,7 @@ final class TokenBroker {
             Instant start = issuedAt.isAfter(requestedAt) ? requestedAt : issuedAt;
             return new BearerToken(token, start.plus(lifetime).minus(EARLY_RENEWAL));
         } catch (IOException e) {
-            throw new UpstreamAuthException(upstream.name(), 200, "token response is not JSON");
+            throw UpstreamAuthException.atRealm(upstream.name(), realm, 200, "token response is not JSON", Headers.of());
         }
     }
 

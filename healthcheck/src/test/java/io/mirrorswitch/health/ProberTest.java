@@ -15,10 +15,12 @@ import static io.mirrorswitch.health.FakeRegistry.TAG_PATH;
 import static io.mirrorswitch.health.FakeRegistry.blobPath;
 import static io.mirrorswitch.health.FakeRegistry.manifestPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.mirrorswitch.config.HealthConfig;
+import io.mirrorswitch.config.Secret;
 import io.mirrorswitch.config.TimeoutsConfig;
 import io.mirrorswitch.config.UpstreamConfig;
 import io.mirrorswitch.upstream.UpstreamClient;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +62,10 @@ class ProberTest {
     }
 
     private ProbeResult probe(HealthConfig health, boolean deep, String url) {
-        UpstreamConfig upstream = new UpstreamConfig("hub1", URI.create(url), 1, Optional.empty(), Optional.empty());
+        return probe(health, deep, new UpstreamConfig("hub1", URI.create(url), 1, Optional.empty(), Optional.empty()));
+    }
+
+    private ProbeResult probe(HealthConfig health, boolean deep, UpstreamConfig upstream) {
         UpstreamClient client = new UpstreamClient(upstream, Prober.probeHttp(HTTP, health));
         return new Prober(health, clock).probe(client, deep);
     }
@@ -160,6 +166,30 @@ class ProberTest {
         assertTrue(r.note().contains("login required"), r.note());
         wm.verify(getRequestedFor(urlPathEqualTo("/token"))
                 .withQueryParam("scope", equalTo("repository:library/alpine:pull")));
+    }
+
+    @Test
+    void authWallEvidenceNamesTheRefusedTokenRequestWithoutSecrets() {
+        registry.serveImage();
+        String realm = wm.baseUrl().replace("http://", "http://realm-user:realm-pass@") + "/token?sig=SIGNATURE#frag";
+        wm.stubFor(get(urlEqualTo("/v2/")).willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate",
+                "Bearer realm=\"" + realm + "\",service=\"fake\"")));
+        wm.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"details\":\"incorrect username or password\"}")));
+        UpstreamConfig withCredentials = new UpstreamConfig("hub1", URI.create(wm.baseUrl()), 1, Optional.of("puller"),
+                Optional.of(new Secret("pw-secret")));
+
+        ProbeResult r = probe(health(Duration.ofSeconds(5), Duration.ofSeconds(5)), true, withCredentials);
+
+        assertEquals(Outcome.AUTH_WALL, r.outcome());
+        assertEquals("GET " + wm.baseUrl() + "/token", r.evidence().step(), "the token request failed, not GET /v2/");
+        assertEquals(401, r.evidence().status().getAsInt());
+        assertEquals("application/json", r.evidence().headers().get("Content-Type"));
+        assertTrue(r.evidence().error().contains("incorrect username or password"), r.evidence().error());
+        String shown = r.note() + " " + r.evidence();
+        for (String secret : List.of("realm-pass", "SIGNATURE", "frag", "pw-secret")) {
+            assertFalse(shown.contains(secret), secret + " in " + shown);
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,10 +49,17 @@ public final class Mirrorswitch implements AutoCloseable {
     private static final Duration CLIENT_IDLE = Duration.ofSeconds(120);
     /** How long a write to a client may make no progress before the connection is dropped. */
     private static final Duration CLIENT_STALLED = Duration.ofSeconds(60);
+    /**
+     * How long {@link #close()} waits for request threads once their client connections and upstream calls were
+     * cut; what still runs then is logged and left behind. With {@code serve}'s 25 s drain this stays below
+     * Kubernetes' default 30 s before SIGKILL.
+     */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final Undertow registryServer;
     private final Undertow adminServer;
     private final GracefulShutdownHandler draining;
+    private final InFlightRequests inFlight;
     private final SharedBlobFetches sharedFetches;
     private final OkHttpClient http;
     private final TransferWatchdog watchdog;
@@ -62,10 +70,12 @@ public final class Mirrorswitch implements AutoCloseable {
     private final ConfigReloader reloader;
     private volatile ConfigFileWatcher watcher;
 
-    private Mirrorswitch(Undertow registryServer, Undertow adminServer, GracefulShutdownHandler draining, OkHttpClient http,
-                         TransferWatchdog watchdog, LiveUpstreams upstreams, ScheduledExecutorService scheduler,
-                         HealthBoard board, Metrics metrics, ConfigReloader reloader, SharedBlobFetches sharedFetches) {
+    private Mirrorswitch(Undertow registryServer, Undertow adminServer, GracefulShutdownHandler draining,
+                         InFlightRequests inFlight, OkHttpClient http, TransferWatchdog watchdog, LiveUpstreams upstreams,
+                         ScheduledExecutorService scheduler, HealthBoard board, Metrics metrics, ConfigReloader reloader,
+                         SharedBlobFetches sharedFetches) {
         this.registryServer = registryServer;
+        this.inFlight = inFlight;
         this.sharedFetches = sharedFetches;
         this.draining = draining;
         this.adminServer = adminServer;
@@ -134,8 +144,9 @@ public final class Mirrorswitch implements AutoCloseable {
         metrics.relay().bindCoalescing(sharedFetches);
         RelayHandler relay = new RelayHandler(board, upstreams, watchdog, metrics.relay(), clock,
                 config.failover().tagNotFoundRetries(), authGate::putChallenge, sharedFetches);
+        InFlightRequests inFlight = new InFlightRequests(System::nanoTime);
         RegistryPortHandler registryHandler = new RegistryPortHandler(new TokenEndpoint(tokens, clock), authGate, relay,
-                metrics.requests());
+                metrics.requests(), inFlight);
 
         // The registry port listens first: registry:2 pings us while starting and must get an answer at once,
         // whatever the upstreams are doing.
@@ -149,6 +160,8 @@ public final class Mirrorswitch implements AutoCloseable {
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) CLIENT_TIMEOUT.toMillis())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) CLIENT_IDLE.toMillis())
                 .setSocketOption(Options.WRITE_TIMEOUT, (int) CLIENT_STALLED.toMillis())
+                // stop() waits for the worker threads; without a bound, one stuck thread holds close() for good.
+                .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) CLOSE_WAIT.toMillis())
                 .setWorkerThreads(256)
                 .setHandler(draining)
                 .build();
@@ -158,6 +171,7 @@ public final class Mirrorswitch implements AutoCloseable {
                 .setIoThreads(1)
                 .setWorkerThreads(4)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) CLIENT_TIMEOUT.toMillis())
+                .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) CLOSE_WAIT.toMillis())
                 .setHandler(new AdminHandler(board::snapshot, reloader, metrics))
                 .build();
         try {
@@ -168,8 +182,8 @@ public final class Mirrorswitch implements AutoCloseable {
         }
         upstreams.start();
 
-        Mirrorswitch running = new Mirrorswitch(registry, admin, draining, http, watchdog, upstreams, scheduler, board,
-                metrics, reloader, sharedFetches);
+        Mirrorswitch running = new Mirrorswitch(registry, admin, draining, inFlight, http, watchdog, upstreams, scheduler,
+                board, metrics, reloader, sharedFetches);
         LOG.info("mirrorswitch listening on {} (admin {}), upstreams {}{}", config.listen().host() + ":" + running.port(),
                 config.admin().host() + ":" + running.adminPort(),
                 config.upstreams().stream().map(u -> u.name() + "=" + u.origin()).toList(),
@@ -234,6 +248,13 @@ public final class Mirrorswitch implements AutoCloseable {
         close();
     }
 
+    /**
+     * Stops now, within about {@link #CLOSE_WAIT}: requests still running are cut. Undertow's stop() waits for the
+     * worker threads; shutting its XNIO worker down closes the client connections, which frees a thread blocked
+     * writing to a client that stopped reading, but not one blocked on an upstream (waiting for headers or body
+     * bytes, up to firstByte or idle per try, then the next candidate): those upstream calls are cut first. A
+     * thread stuck anywhere else is waited for {@link #CLOSE_WAIT}, then interrupted, left behind and logged.
+     */
     @Override
     public void close() {
         ConfigFileWatcher w = watcher;
@@ -242,7 +263,15 @@ public final class Mirrorswitch implements AutoCloseable {
         }
         upstreams.close();
         scheduler.shutdownNow();
+        draining.shutdown(); // requests arriving from now on get 503 instead of a try that is cut at once
+        watchdog.abortAll("mirrorswitch is closing");
+        http.dispatcher().cancelAll(); // the calls the watchdog does not see: token fetches
         registryServer.stop();
+        List<String> stillRunning = inFlight.describe();
+        if (!stillRunning.isEmpty()) {
+            LOG.warn("closed the registry port with {} request(s) still running after waiting {} ms; their threads were "
+                    + "interrupted and left behind: {}", stillRunning.size(), CLOSE_WAIT.toMillis(), stillRunning);
+        }
         sharedFetches.close();
         adminServer.stop();
         watchdog.close();

@@ -21,12 +21,15 @@ final class RegistryPortHandler implements HttpHandler {
     private final AuthGate authGate;
     private final RelayHandler relay;
     private final RequestMetrics metrics;
+    private final InFlightRequests inFlight;
 
-    RegistryPortHandler(TokenEndpoint tokenEndpoint, AuthGate authGate, RelayHandler relay, RequestMetrics metrics) {
+    RegistryPortHandler(TokenEndpoint tokenEndpoint, AuthGate authGate, RelayHandler relay, RequestMetrics metrics,
+                        InFlightRequests inFlight) {
         this.tokenEndpoint = tokenEndpoint;
         this.authGate = authGate;
         this.relay = relay;
         this.metrics = metrics;
+        this.inFlight = inFlight;
     }
 
     @Override
@@ -37,6 +40,10 @@ final class RegistryPortHandler implements HttpHandler {
         }
         exchange.startBlocking();
         AccessLog.attach(exchange, metrics);
+        inFlight.run(exchange, () -> handle(exchange));
+    }
+
+    private void handle(HttpServerExchange exchange) throws Exception {
         boolean pullMethod = exchange.getRequestMethod().equals(Methods.GET) || exchange.getRequestMethod().equals(Methods.HEAD);
         if (exchange.isHostIncludedInRequestURI() || exchange.getRequestMethod().equals(Methods.CONNECT)) {
             RegistryError.send(exchange, 400, "UNSUPPORTED", "mirrorswitch is not a forward proxy", null);

@@ -14,8 +14,8 @@ import java.util.Locale;
  * What the request path did beyond answering: {@code mirrorswitch_failovers_total{route,upstream,reason}} (moved on
  * from {@code upstream} before sending anything), {@code mirrorswitch_resumes_total{upstream,reason}} (a blob body
  * broke on {@code upstream} and was continued elsewhere) and {@code mirrorswitch_digest_mismatches_total{route,upstream}}.
- * {@code reason} is the traffic fault in lower case: connect_failure, timeout, server_error, throttled, forbidden,
- * auth_failure, not_registry, digest_mismatch, stalled.
+ * {@code reason} is the traffic fault in lower case: connect_failure, truncated, timeout, server_error, throttled,
+ * forbidden, auth_failure, not_registry, digest_mismatch, stalled.
  */
 public final class RelayMetrics implements RelayListener {
     private final MeterRegistry registry;

@@ -17,8 +17,17 @@ import java.util.Optional;
  * upstream really said the content does not exist, otherwise 503 naming each upstream's failure.
  */
 final class Attempts {
-    /** An upstream's real 404, kept (it is small) so it can be returned unchanged if nobody has the content. */
-    record NotFound(String upstream, String contentType, byte[] body) {
+    /**
+     * An upstream's real 404, kept (it is small) so it can be returned unchanged if nobody has the content.
+     * {@code length} is the body's size; for a HEAD, which has no body, it is the {@code Content-Length} the
+     * upstream announced (docker-registry announces the size of the JSON error its GET carries), so that a HEAD
+     * and a GET of the same URL come back with the same headers.
+     */
+    record NotFound(String upstream, String contentType, byte[] body, long length) {
+        /** A registry's JSON error, worth passing on as the upstream said it (anything else is replaced by ours). */
+        boolean isRegistryError() {
+            return length > 0 && contentType != null && contentType.contains("json");
+        }
     }
 
     private final List<Attempt> failures = new ArrayList<>();
@@ -40,14 +49,18 @@ final class Attempts {
         return failures.size() + notFoundBy.size();
     }
 
-    void respond(HttpServerExchange exchange, RegistryRoute route, String request, Instant now) {
+    /**
+     * @param path what was asked for, without the method: a HEAD's error must be the GET's error byte for byte (its
+     *             {@code Content-Length} is the size of the body the GET would carry)
+     */
+    void respond(HttpServerExchange exchange, RegistryRoute route, String path, Instant now) {
         if (notFound != null) {
             exchange.getResponseHeaders().put(RelayHandler.UPSTREAM_HEADER, notFound.upstream());
-            if (notFound.body().length > 0 && notFound.contentType() != null && notFound.contentType().contains("json")) {
+            if (notFound.isRegistryError()) {
                 exchange.setStatusCode(404);
                 exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, notFound.contentType());
                 exchange.getResponseHeaders().put(RegistryError.API_VERSION, "registry/2.0");
-                exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_LENGTH, notFound.body().length);
+                exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_LENGTH, notFound.length());
                 if (exchange.getRequestMethod().equalToString("HEAD")) {
                     exchange.endExchange();
                 } else {
@@ -55,17 +68,17 @@ final class Attempts {
                 }
                 return;
             }
-            RegistryError.send(exchange, 404, unknownCode(route), "not found on any upstream: " + request, describe());
+            RegistryError.send(exchange, 404, unknownCode(route), "not found on any upstream: " + path, describe());
             return;
         }
         if (!failures.isEmpty() && failures.stream().allMatch(a -> a.fault() == TrafficFault.THROTTLED)) {
             Optional<Instant> soonest = failures.stream().map(Attempt::retryAt).flatMap(Optional::stream).min(Instant::compareTo);
             soonest.ifPresent(at -> exchange.getResponseHeaders().put(io.undertow.util.HttpString.tryFromString("Retry-After"),
                     Math.max(1, Duration.between(now, at).toSeconds())));
-            RegistryError.send(exchange, 429, "TOOMANYREQUESTS", "every upstream is rate limiting: " + request, describe());
+            RegistryError.send(exchange, 429, "TOOMANYREQUESTS", "every upstream is rate limiting: " + path, describe());
             return;
         }
-        RegistryError.send(exchange, 503, "UNAVAILABLE", "no upstream could serve " + request, describe());
+        RegistryError.send(exchange, 503, "UNAVAILABLE", "no upstream could serve " + path, describe());
     }
 
     private List<String> describe() {

@@ -121,7 +121,7 @@ final class BlobFetch {
                     return Optional.empty();
                 }
                 hand(sink, buffer, pending);
-                return Optional.of(new Attempt(body.upstream(), TrafficFault.CONNECT_FAILURE,
+                return Optional.of(new Attempt(body.upstream(), TrafficFault.TRUNCATED,
                         "body ended after " + sent + " of " + length + " bytes", Optional.empty()));
             }
             if (hasher != null) {

@@ -77,7 +77,7 @@ final class CoalescingRelay {
             lead.abandon(SharedFetch.Abandoned.UNSHAREABLE);
             return false;
         }
-        Optional<CoalescingCap> refused = fetches.start(lead, new SharedAnswer(upstream, response.headers(), length), producer);
+        Optional<CoalescingCap> refused = fetches.start(lead, new SharedAnswer(upstream, response.headers(), length, exchange.getAttachment(ContributingUpstreams.KEY)), producer);
         if (refused.isPresent()) {
             listener.coalescingCapHit(refused.get());
             return false;

@@ -5,9 +5,11 @@ import io.mirrorswitch.health.TrafficFault;
 import io.mirrorswitch.proxy.route.RegistryRoute;
 import io.mirrorswitch.proxy.route.RouteKind;
 import io.mirrorswitch.upstream.UpstreamAuthException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -70,6 +72,9 @@ final class FailoverPolicy {
             return new Attempt(upstream, TrafficFault.AUTH_FAILURE,
                     "token endpoint " + auth.status() + (auth.detail().isEmpty() ? "" : ": " + auth.detail()), Optional.empty());
         }
+        if (endedEarly(e)) {
+            return new Attempt(upstream, TrafficFault.TRUNCATED, "body ended early (" + e.getMessage() + ")", Optional.empty());
+        }
         if (e instanceof SocketTimeoutException) {
             return new Attempt(upstream, TrafficFault.TIMEOUT, "timed out (" + e.getMessage() + ")", Optional.empty());
         }
@@ -79,6 +84,16 @@ final class FailoverPolicy {
                 : e instanceof SSLException ? "TLS error"
                 : "connection error";
         return new Attempt(upstream, TrafficFault.CONNECT_FAILURE, what + " (" + e.getMessage() + ")", Optional.empty());
+    }
+
+    /**
+     * OkHttp's ways of saying the connection closed before the body's announced length: inside a fixed-length body
+     * or a chunk ({@code unexpected end of stream}), or where the next chunk's size should have been (EOF).
+     * Before the headers the same EOF comes wrapped in a plain IOException: that one is a connection error.
+     */
+    private static boolean endedEarly(IOException e) {
+        return e instanceof EOFException
+                || (e instanceof ProtocolException && "unexpected end of stream".equals(e.getMessage()));
     }
 
     private static Optional<Attempt> fault(String upstream, TrafficFault fault, String detail) {

@@ -113,7 +113,7 @@ public final class RelayHandler {
                 continue;
             }
             if (response.code() == 404 && route.kind() != RouteKind.BASE) {
-                attempts.notFound(notFoundAnswer(body));
+                attempts.notFound(notFoundAnswer(body, head));
                 // Content-addressed things may be on another mirror; a tag gets a bounded second opinion.
                 boolean contentAddressed = target.byDigest(); // a pinned tag is fetched by digest
                 if (contentAddressed || ++tagNotFound <= tagNotFoundRetries) {
@@ -128,10 +128,10 @@ public final class RelayHandler {
         }
         if (lead != null) {
             CoalescingRelay.abandonWithVerdict(lead, route,
-                    follower -> attempts.respond(follower, route, request.toString(), clock.instant()));
+                    follower -> attempts.respond(follower, route, request.pathAndQuery(), clock.instant()));
         }
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome("-", attempts.count()));
-        attempts.respond(exchange, route, request.toString(), clock.instant());
+        attempts.respond(exchange, route, request.pathAndQuery(), clock.instant());
     }
 
     /** Sends the answer; false when it turned out unusable before anything went downstream (then try the next). */
@@ -181,7 +181,8 @@ public final class RelayHandler {
         boolean wholeBlob = route.kind() == RouteKind.BLOB && response.code() == 200;
         long length = response.body().contentLength();
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
-        BlobFetch.Resumer resumer = (offset, failed) -> ranged.resume(request, offset, length, failed, candidates);
+        ContributingUpstreams contributors = ContributingUpstreams.attach(exchange, body.upstream());
+        BlobFetch.Resumer resumer = (offset, failed) -> contributors.resumedOn(ranged.resume(request, offset, length, failed, candidates));
         BlobFetch.Faults faults = blobFaults(route, request);
         if (lead != null && coalescing.share(exchange, lead, body.upstream(), response, wholeBlob, attempts.count() + 1,
                 sink -> fetch.run(body, resumer, faults, sink))) {
@@ -235,10 +236,19 @@ public final class RelayHandler {
         return true;
     }
 
-    /** Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. */
-    private static Attempts.NotFound notFoundAnswer(UpstreamBody body) {
+    /**
+     * Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. A
+     * HEAD's 404 has no body: what is kept is the length the upstream announced for it.
+     */
+    private static Attempts.NotFound notFoundAnswer(UpstreamBody body, boolean head) {
         long limit = 64 * 1024;
+        String upstream = body.upstream();
+        String type = body.response().header("Content-Type");
         try (body) {
+            if (head) {
+                long announced = parseLength(body.response().header("Content-Length"));
+                return new Attempts.NotFound(upstream, type, new byte[0], announced <= limit ? announced : -1);
+            }
             byte[] bytes = new byte[0];
             if (body.response().body() != null) {
                 // The length is often unknown (chunked): buffer up to the limit and keep the body only if it all fit,
@@ -246,9 +256,17 @@ public final class RelayHandler {
                 okio.BufferedSource source = body.response().body().source();
                 bytes = source.request(limit + 1) ? new byte[0] : source.readByteArray();
             }
-            return new Attempts.NotFound(body.upstream(), body.response().header("Content-Type"), bytes);
+            return new Attempts.NotFound(upstream, type, bytes, bytes.length);
         } catch (IOException | IllegalArgumentException e) {
-            return new Attempts.NotFound(body.upstream(), null, new byte[0]);
+            return new Attempts.NotFound(upstream, null, new byte[0], 0);
+        }
+    }
+
+    private static long parseLength(String header) {
+        try {
+            return header == null ? -1 : Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -74,6 +74,14 @@ final class Transfer implements AutoCloseable {
         }
     }
 
+    /**
+     * Aborts the transfer because the server is closing, not because of anything the upstream did; it still counts
+     * as a connection failure of the try (the request cannot tell the difference, and the board goes away next).
+     */
+    void cut(String reason) {
+        abort(TrafficFault.CONNECT_FAILURE, reason);
+    }
+
     /** Why the watchdog aborted this transfer, or null when it did not. */
     String abortReason() {
         return abortReason;

@@ -20,6 +20,8 @@ public final class TransferWatchdog implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Set<Transfer> active = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker;
+    /** Set by {@link #abortAll}: why every transfer, present and future, is cut. */
+    private volatile String cutReason;
 
     public TransferWatchdog(TimeoutsConfig timeouts) {
         this(timeouts, System::nanoTime, true);
@@ -45,7 +47,23 @@ public final class TransferWatchdog implements AutoCloseable {
     Transfer watch(CallHandle handle) {
         Transfer transfer = new Transfer(this, handle, nanoTime.getAsLong() + timeouts.firstByte().toNanos());
         active.add(transfer);
+        String reason = cutReason; // read after the add: either this sees it, or abortAll sees the transfer
+        if (reason != null) {
+            transfer.cut(reason);
+        }
         return transfer;
+    }
+
+    /**
+     * Cuts every upstream transfer in flight and every one started from now on, for a server that is closing: a
+     * request thread blocked on an upstream (up to {@code firstByte} or {@code idle} per try, and then the next
+     * candidate, and the resumes) would otherwise keep the server's shutdown waiting for it.
+     */
+    public void abortAll(String reason) {
+        cutReason = reason;
+        for (Transfer transfer : active) {
+            transfer.cut(reason);
+        }
     }
 
     void check() {

@@ -78,6 +78,9 @@ class ProbeCommandTest {
             assertNote(byName, "throttled", "throttled", "429 Retry-After 3600");
             assertNote(byName, "corrupt", "corrupt", "manifest digest mismatch");
             assertNote(byName, "walled", "auth_wall", "token endpoint 401");
+            JsonNode wall = byName.get("walled").path("evidence");
+            assertEquals("GET " + walledIssuer.realm(), wall.path("step").asText(), "the refused token request: " + wall);
+            assertEquals(401, wall.path("status").asInt(), wall.toString());
             assertNote(byName, "dead", "down", "connect refused");
             assertNote(byName, "slow", "slow", "slowAfter");
             assertTrue(byName.get("healthy").path("bytesPerSecond").asLong() > 0, "throughput measured");

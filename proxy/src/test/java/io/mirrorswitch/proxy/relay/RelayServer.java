@@ -12,7 +12,9 @@ import io.undertow.server.HttpServerExchange;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ import okhttp3.OkHttpClient;
  */
 final class RelayServer implements AutoCloseable {
     final SharedBlobFetches fetches;
+    /** For each completed request, in completion order, the upstreams its body came from ({@code a,b}), or null. */
+    final List<String> contributors = new CopyOnWriteArrayList<>();
     private final Undertow undertow;
     private final ExecutorService producers = Executors.newCachedThreadPool();
     private final TransferWatchdog watchdog;
@@ -49,6 +53,11 @@ final class RelayServer implements AutoCloseable {
                             return;
                         }
                         exchange.startBlocking();
+                        exchange.addExchangeCompleteListener((done, next) -> {
+                            ContributingUpstreams upstreams = done.getAttachment(ContributingUpstreams.KEY);
+                            contributors.add(upstreams == null ? null : upstreams.names());
+                            next.proceed();
+                        });
                         relay.relay(exchange, RouteParser.parse(exchange.getRequestURI()));
                     }
                 })
