@@ -77,7 +77,9 @@ final class CoalescingRelay {
             lead.abandon(SharedFetch.Abandoned.UNSHAREABLE);
             return false;
         }
-        Optional<CoalescingCap> refused = fetches.start(lead, new SharedAnswer(upstream, response.headers(), length, exchange.getAttachment(ContributingUpstreams.KEY)), producer);
+        SharedAnswer answer = new SharedAnswer(upstream, response.headers(), length,
+                exchange.getAttachment(ContributingUpstreams.KEY));
+        Optional<CoalescingCap> refused = fetches.start(lead, answer, producer);
         if (refused.isPresent()) {
             listener.coalescingCapHit(refused.get());
             return false;

@@ -182,7 +182,8 @@ public final class RelayHandler {
         long length = response.body().contentLength();
         BlobFetch fetch = new BlobFetch(length, wholeBlob ? route.reference() : null, candidates.size());
         ContributingUpstreams contributors = ContributingUpstreams.attach(exchange, body.upstream());
-        BlobFetch.Resumer resumer = (offset, failed) -> contributors.resumedOn(ranged.resume(request, offset, length, failed, candidates));
+        BlobFetch.Resumer resumer = (offset, failed) ->
+                contributors.resumedOn(ranged.resume(request, offset, length, failed, candidates));
         BlobFetch.Faults faults = blobFaults(route, request);
         if (lead != null && coalescing.share(exchange, lead, body.upstream(), response, wholeBlob, attempts.count() + 1,
                 sink -> fetch.run(body, resumer, faults, sink))) {

@@ -2,15 +2,13 @@ package io.mirrorswitch.proxy.relay;
 
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
  * A response body sent straight from a spool file: Undertow hands the file region to the socket (sendfile on a
- * plain connection), so no byte passes through the JVM heap; or, once its reader took over, written from the
- * producer's buffer. The caller has set the status and headers (with the
+ * plain connection), so no byte passes through the JVM heap. The caller has set the status and headers (with the
  * blob's {@code Content-Length}) and written nothing yet.
  */
 final class ResponseChannelDownstream implements SpoolReader.Downstream {
@@ -32,11 +30,6 @@ final class ResponseChannelDownstream implements SpoolReader.Downstream {
         }
         spool.position(position); // and should any layer read relatively after all, it reads the right bytes
         Channels.transferBlocking(channel, spool, position, count);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int count) throws IOException {
-        Channels.writeBlocking(channel, ByteBuffer.wrap(bytes, offset, count));
     }
 
     @Override

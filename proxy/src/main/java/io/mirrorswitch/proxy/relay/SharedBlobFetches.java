@@ -2,7 +2,6 @@ package io.mirrorswitch.proxy.relay;
 
 import io.mirrorswitch.config.CoalescingConfig;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +12,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +22,11 @@ import org.slf4j.LoggerFactory;
  * blob's full length when its fetch starts and freed when its file is deleted. A request over a cap is not
  * shared and streams on its own, as without coalescing.
  *
- * <p>A fetch takes joiners until {@link #JOIN_WINDOW} after its upstream answer, and leaves this registry the
- * moment it completes, fails or is abandoned: a request that arrives after that is an ordinary request
- * (mirrorswitch is not a cache), even while slow readers still tail the old spool.
+ * <p>A fetch leaves this registry the moment it completes, fails or is abandoned: a request that arrives after
+ * that is an ordinary request (mirrorswitch is not a cache), even while slow readers still tail the old spool.
  */
 public final class SharedBlobFetches implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedBlobFetches.class);
-    /**
-     * How long after its upstream answer a fetch still takes joiners. registry:2 sends its two GETs of an uncached
-     * blob within milliseconds of each other (the second arrived up to 21 ms after the first in the benchmark's
-     * cold pulls on a busy 2-core machine); after the window a lone request stops paying for the spool.
-     */
-    static final Duration JOIN_WINDOW = Duration.ofMillis(100);
 
     /** What one whole-blob GET does. */
     sealed interface Role permits Lead, Follow, Alone {
@@ -63,7 +54,6 @@ public final class SharedBlobFetches implements AutoCloseable {
     private final Semaphore slots;
     private final AtomicLong reservedSpoolBytes = new AtomicLong();
     private final ExecutorService producers;
-    private final LongSupplier nanoTime;
     private final SharedFetch.Owner owner = new SharedFetch.Owner() {
         @Override
         public void ended(SharedFetch fetch) {
@@ -80,18 +70,14 @@ public final class SharedBlobFetches implements AutoCloseable {
     private SpoolDirectory spoolDirectory;
 
     public SharedBlobFetches(CoalescingConfig config) {
-        this(config, producerPool(config.maxSharedFetches()), System::nanoTime);
+        this(config, producerPool(config.maxSharedFetches()));
     }
 
-    /**
-     * With the producers' executor (tests watch when producers end; closing this shuts it down) and the time that
-     * ends each fetch's {@link #JOIN_WINDOW} given.
-     */
-    SharedBlobFetches(CoalescingConfig config, ExecutorService producers, LongSupplier nanoTime) {
+    /** With the producers' executor given (tests watch when producers end); closing this shuts it down. */
+    SharedBlobFetches(CoalescingConfig config, ExecutorService producers) {
         this.config = config;
         this.slots = new Semaphore(config.maxSharedFetches());
         this.producers = producers;
-        this.nanoTime = nanoTime;
     }
 
     private static ExecutorService producerPool(int size) {
@@ -115,9 +101,9 @@ public final class SharedBlobFetches implements AutoCloseable {
         return config.enabled() && !closed;
     }
 
-    /** Shared fetches from their leader's first upstream request until they complete, fail or are abandoned. */
+    /** Shared fetches currently taking joiners. */
     public int inFlight() {
-        return config.maxSharedFetches() - slots.availablePermits();
+        return inFlight.size();
     }
 
     /** Disk reserved by spool files that exist now (each at its blob's full length). */
@@ -147,7 +133,7 @@ public final class SharedBlobFetches implements AutoCloseable {
             if (!slots.tryAcquire()) {
                 return new Alone(CoalescingCap.SHARED_FETCHES);
             }
-            SharedFetch fresh = new SharedFetch(digest, owner, nanoTime, JOIN_WINDOW.toNanos());
+            SharedFetch fresh = new SharedFetch(digest, owner);
             if (inFlight.putIfAbsent(digest, fresh) == null) {
                 return new Lead(fresh);
             }

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +24,6 @@ import org.slf4j.LoggerFactory;
  * only after the digest matched (and holds back the read that finishes the blob until then), so no reader can
  * ever send a whole blob that did not verify. On {@link #fail} every reader stops at once and closes its
  * connection abruptly.
- *
- * <p>Joining is open while the leader looks for an upstream and for a short window after the fetch started
- * (registry:2 sends its two GETs of a blob within milliseconds). Once the window closed, a reader left alone and
- * caught up with the producer takes the producer's bytes directly ({@link #awaitReadable}): the rest of the blob
- * skips the spool, so a request nobody shares costs what an unshared one does. Nobody else can be slowed by
- * that reader any more, since nobody else can join.
  *
  * <p>Every party that joined (the leader from the start, each follower through {@link #join}) calls
  * {@link #leave} once when done. The spool file is deleted when the last reader left and the producer ended,
@@ -72,17 +65,8 @@ final class SharedFetch implements BlobSink {
 
     private enum State { PENDING, STREAMING, COMPLETE, FAILED, ABANDONED }
 
-    /** What {@link #awaitReadable} returns once the producer wrote the rest of the blob to the reader directly. */
-    static final long TAKEN_OVER = -1;
-
-    /** A lone, caught-up reader's offer to take the producer's bytes from {@code position} on. */
-    private record Takeover(long position, SpoolReader.Downstream out) {
-    }
-
     private final String digest;
     private final Owner owner;
-    private final LongSupplier nanoTime;
-    private final long joinWindowNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     // Guarded by lock.
@@ -95,22 +79,13 @@ final class SharedFetch implements BlobSink {
     private SharedAnswer answer;
     private BlobSpool spool;
     private Abandoned abandoned;
-    private long joinableUntil;
-    private Takeover takeover;
-    private SpoolReader.Downstream direct;
     // Written by the producer thread only.
     private long written;
 
-    /**
-     * A fetch whose leader is its first reader.
-     *
-     * @param joinWindowNanos how long after the start others may still join
-     */
-    SharedFetch(String digest, Owner owner, LongSupplier nanoTime, long joinWindowNanos) {
+    /** A fetch whose leader is its first reader. */
+    SharedFetch(String digest, Owner owner) {
         this.digest = digest;
         this.owner = owner;
-        this.nanoTime = nanoTime;
-        this.joinWindowNanos = joinWindowNanos;
     }
 
     String digest() {
@@ -121,7 +96,7 @@ final class SharedFetch implements BlobSink {
     boolean join() {
         lock.lock();
         try {
-            if (state == State.PENDING || (state == State.STREAMING && joinable())) {
+            if (state == State.PENDING || state == State.STREAMING) {
                 readers++;
                 changed.signalAll();
                 return true;
@@ -149,23 +124,6 @@ final class SharedFetch implements BlobSink {
         }
     }
 
-    /** For tests: true once a reader offered to take over the producer's writes. */
-    boolean awaitTakeoverOffer(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
-        lock.lock();
-        try {
-            while (takeover == null) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = changed.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** The leader found a shareable answer and a spool for it; the producer starts right after this. */
     void start(SharedAnswer answer, BlobSpool spool) {
         lock.lock();
@@ -176,7 +134,6 @@ final class SharedFetch implements BlobSink {
             this.answer = answer;
             this.spool = spool;
             producing = true;
-            joinableUntil = nanoTime.getAsLong() + joinWindowNanos;
             state = State.STREAMING;
             changed.signalAll();
         } finally {
@@ -245,30 +202,18 @@ final class SharedFetch implements BlobSink {
     }
 
     /**
-     * Waits until bytes beyond {@code position} may be read and returns how far (exclusive), or
-     * {@link #TAKEN_OVER} once the producer completed the blob by writing the rest to {@code out} directly. Throws
+     * Waits until bytes beyond {@code position} may be read and returns how far (exclusive). Throws
      * {@link Failed} as soon as the fetch failed, even when some published bytes were not read yet.
-     *
-     * <p>A reader that is the only one left, has sent everything published and can no longer be joined offers to
-     * take over; the producer accepts at its next write if nothing was written past {@code position} meanwhile.
      */
-    long awaitReadable(long position, SpoolReader.Downstream out) throws Failed {
+    long awaitReadable(long position) throws Failed {
         lock.lock();
         try {
             while (true) {
                 if (state == State.FAILED) {
                     throw new Failed(failure);
                 }
-                if (direct != null && direct == out) {
-                    if (state == State.COMPLETE) {
-                        return TAKEN_OVER;
-                    }
-                } else if (published > position || state == State.COMPLETE) {
-                    takeover = null;
+                if (published > position || state == State.COMPLETE) {
                     return published;
-                } else if (takeover == null && state == State.STREAMING && readers == 1 && !joinable()) {
-                    takeover = new Takeover(position, out);
-                    changed.signalAll();
                 }
                 changed.await();
             }
@@ -293,27 +238,15 @@ final class SharedFetch implements BlobSink {
     public void write(byte[] bytes, int offset, int count) throws IOException {
         long length;
         BlobSpool file;
-        SpoolReader.Downstream to;
         lock.lock();
         try {
             if (readers == 0) {
                 throw new IOException("every request reading it went away");
             }
-            if (takeover != null && direct == null && takeover.position() == written) {
-                direct = takeover.out();
-                takeover = null;
-                changed.signalAll();
-            }
             length = answer.length();
             file = spool;
-            to = direct;
         } finally {
             lock.unlock();
-        }
-        if (to != null) {
-            to.write(bytes, offset, count);
-            written += count;
-            return;
         }
         file.write(bytes, offset, count, written);
         written += count;
@@ -395,11 +328,6 @@ final class SharedFetch implements BlobSink {
         if (close) {
             deleteSpool();
         }
-    }
-
-    /** Under the lock: others may still join a started fetch. */
-    private boolean joinable() {
-        return nanoTime.getAsLong() - joinableUntil < 0;
     }
 
     /** Under the lock: true exactly once, when the spool exists and neither readers nor the producer need it. */

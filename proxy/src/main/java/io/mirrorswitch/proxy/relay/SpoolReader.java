@@ -9,19 +9,13 @@ import java.util.function.Consumer;
  * only ever slows itself. It holds no buffer of its own: published spool bytes go from the file to the client's
  * socket ({@link ResponseChannelDownstream} uses sendfile), so memory per request does not grow with the blob, and
  * a reader costs less CPU than the plain relay. Sends nothing the fetch has not published, so the last byte goes
- * out only after the digest matched. A reader left alone may take over the producer's writes for the rest.
+ * out only after the digest matched.
  */
 final class SpoolReader {
     /** Where the bytes go: a response in production, a test double in tests. */
     interface Downstream {
         /** Sends {@code count} bytes of {@code spool} from {@code position}, blocking until all went out. */
         void send(FileChannel spool, long position, long count) throws IOException;
-
-        /**
-         * Sends {@code bytes[offset, offset + count)}, blocking until all went out: the producer's own bytes once
-         * this reader took over (see {@link SharedFetch#awaitReadable}).
-         */
-        void write(byte[] bytes, int offset, int count) throws IOException;
 
         /** Ends the body cleanly: every byte was sent. */
         void finish() throws IOException;
@@ -42,11 +36,7 @@ final class SpoolReader {
         long position = 0;
         try (FileChannel in = fetch.openReader()) {
             while (position < length) {
-                long readable = fetch.awaitReadable(position, out);
-                if (readable == SharedFetch.TAKEN_OVER) {
-                    position = length;
-                    break;
-                }
+                long readable = fetch.awaitReadable(position);
                 try {
                     out.send(in, position, readable - position);
                 } catch (IOException e) {

@@ -91,7 +91,7 @@ class CoalescingRelayTest {
             CompletableFuture<HttpResponse<byte[]>> otherName = get(server, "/v2/some/other-name/blobs/" + x.digest());
             SharedFetch fetch = server.fetches.inFlight(x.digest()).orElseThrow();
             assertTrue(fetch.awaitReaders(3, WAIT), "all three share the fetch");
-            fetch.awaitReadable(SIZE / 4 - 1, null); // everything before the stall is in, so the reset loses no byte
+            fetch.awaitReadable(SIZE / 4 - 1); // everything before the stall is in, so the reset loses no byte
 
             upstream.clear(); // the stalled connection is reset: the fetch resumes at the byte where it stopped
             responses = List.of(done(first), done(second), done(otherName));
@@ -188,7 +188,7 @@ class CoalescingRelayTest {
             second = get(server, "/v2/other/name/blobs/" + x.digest());
             SharedFetch fetch = server.fetches.inFlight(x.digest()).orElseThrow();
             assertTrue(fetch.awaitReaders(2, WAIT));
-            fetch.awaitReadable(SIZE / 4 - 1, null); // the flipped byte is in
+            fetch.awaitReadable(SIZE / 4 - 1); // the flipped byte is in
             upstream.clear(); // resumed cleanly, but the blob cannot verify any more
             for (CompletableFuture<HttpResponse<byte[]>> response : List.of(first, second)) {
                 ExecutionException cut = assertThrows(ExecutionException.class, () -> response.get(WAIT.toSeconds(), TimeUnit.SECONDS));

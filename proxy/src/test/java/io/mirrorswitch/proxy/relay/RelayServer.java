@@ -39,7 +39,7 @@ final class RelayServer implements AutoCloseable {
         http = UpstreamHttp.client(config.timeouts());
         UpstreamClients clients = new UpstreamClients(config.upstreams(), http, clock, TokenCacheListener.NONE);
         watchdog = new TransferWatchdog(config.timeouts());
-        fetches = new SharedBlobFetches(config.coalescing(), producers, () -> 0L);
+        fetches = new SharedBlobFetches(config.coalescing(), producers);
         RelayHandler relay = new RelayHandler(HealthBoard.of(config, clock), () -> clients, watchdog, listener, clock,
                 config.failover().tagNotFoundRetries(), (exchange, scope) -> { }, fetches);
         undertow = Undertow.builder()

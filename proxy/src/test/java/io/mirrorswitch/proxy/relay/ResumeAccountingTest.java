@@ -108,7 +108,7 @@ class ResumeAccountingTest {
             CompletableFuture<HttpResponse<byte[]>> follower = get(server);
             SharedFetch fetch = server.fetches.inFlight(blob.digest()).orElseThrow();
             assertTrue(fetch.awaitReaders(2, WAIT), "both share the fetch");
-            fetch.awaitReadable(SIZE / 4 - 1, null);
+            fetch.awaitReadable(SIZE / 4 - 1);
 
             frontOfA.clear(); // the stalled connection is reset: the fetch continues on b
             responses = List.of(done(leader), done(follower));

@@ -39,7 +39,7 @@ class SharedBlobFetchesTest {
     }
 
     private SharedBlobFetches fetches(long maxSpoolBytes, int maxSharedFetches) {
-        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, maxSpoolBytes, maxSharedFetches), producers, () -> 0L);
+        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, maxSpoolBytes, maxSharedFetches), producers);
         return fetches;
     }
 
@@ -98,7 +98,7 @@ class SharedBlobFetchesTest {
     @Test
     void aSpoolDirectoryThatCannotTakeFilesMakesRequestsStreamAlone() throws IOException {
         Path notADirectory = Files.writeString(spoolDir.resolve("file"), "x");
-        fetches = new SharedBlobFetches(new CoalescingConfig(true, notADirectory.resolve("spool"), 1 << 20, 4), producers, () -> 0L);
+        fetches = new SharedBlobFetches(new CoalescingConfig(true, notADirectory.resolve("spool"), 1 << 20, 4), producers);
         SharedFetch lead = assertInstanceOf(SharedBlobFetches.Lead.class, fetches.join(A)).fetch();
         assertEquals(Optional.of(CoalescingCap.SPOOL_UNAVAILABLE), fetches.start(lead, answer(A, 10), sink -> { }));
         assertEquals(0, fetches.spoolBytes());
@@ -107,7 +107,7 @@ class SharedBlobFetchesTest {
 
     @Test
     void disabledSharesNothing() {
-        fetches = new SharedBlobFetches(new CoalescingConfig(false, spoolDir, 1 << 20, 4), producers, () -> 0L);
+        fetches = new SharedBlobFetches(new CoalescingConfig(false, spoolDir, 1 << 20, 4), producers);
         assertEquals(new SharedBlobFetches.Alone(null), fetches.join(A));
         assertEquals(new SharedBlobFetches.Alone(null), fetches.join(A));
         assertEquals(0, fetches.inFlight());

@@ -11,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorswitch.config.CoalescingConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import okhttp3.Headers;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +38,6 @@ class SharedFetchTest {
     private static final int SIZE = 1 << 20;
     private static final byte[] BLOB = new byte[SIZE];
     private static final String DIGEST;
-    private static final Duration WAIT = Duration.ofSeconds(30);
 
     static {
         new Random(42).nextBytes(BLOB);
@@ -54,14 +50,12 @@ class SharedFetchTest {
     private ExecutorService clients;
     private SharedBlobFetches fetches;
     private final RecordingFaults faults = new RecordingFaults();
-    /** The fetches' clock: it stands still (every join window stays open) until a test moves it. */
-    private final AtomicLong now = new AtomicLong();
 
     @BeforeEach
     void start() {
         producers = Executors.newCachedThreadPool();
         clients = Executors.newCachedThreadPool();
-        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, 1L << 30, 4), producers, now::get);
+        fetches = new SharedBlobFetches(new CoalescingConfig(true, spoolDir, 1L << 30, 4), producers);
     }
 
     @AfterEach
@@ -141,44 +135,37 @@ class SharedFetchTest {
         assertTrue(fetches.start(fetch, answer(SIZE), sink -> awaitQuietly(producerMayEnd)).isEmpty());
         // Written by the test in the producer's place: every byte, but no completion. Readers see all but the last.
         fetch.write(BLOB, 0, SIZE);
-        assertEquals(SIZE - 1, fetch.awaitReadable(0, null));
-        assertEquals(SIZE - 1, fetch.awaitReadable(SIZE - 2, null));
+        assertEquals(SIZE - 1, fetch.awaitReadable(0));
+        assertEquals(SIZE - 1, fetch.awaitReadable(SIZE - 2));
         producerMayEnd.countDown();
         awaitProducers(); // a producer that returns without completing has failed the fetch
-        SharedFetch.Failed failed = assertThrows(SharedFetch.Failed.class, () -> fetch.awaitReadable(0, null));
+        SharedFetch.Failed failed = assertThrows(SharedFetch.Failed.class, () -> fetch.awaitReadable(0));
         assertTrue(failed.getMessage().contains("without finishing"), failed.getMessage());
         fetch.leave();
         assertEquals(List.of(), spoolFiles());
     }
 
     @Test
-    void aLoneReaderTakesTheProducersBytesDirectlyOnceTheJoinWindowClosed() throws Exception {
+    void aRequestArrivingMidFetchSharesItAndGetsTheWholeBlobFromTheStart() throws Exception {
+        // Other clients of registry:2 asking for a blob it is still fetching come at any time, seconds later on a
+        // slow link: they share the fetch however far it got (the spool has every byte from the start).
         SharedFetch fetch = lead(DIGEST);
         CountDownLatch producerMayEnd = new CountDownLatch(1);
         assertTrue(fetches.start(fetch, answer(SIZE), sink -> awaitQuietly(producerMayEnd)).isEmpty());
-        TestReader reader = TestReader.fast();
-        CompletableFuture<Long> done = reader.tail(fetch, clients);
-        // Written by the test in the producer's place.
-        int half = SIZE / 2;
-        fetch.write(BLOB, 0, half);
-        assertTrue(reader.awaitReceived(half, WAIT));
-        assertFalse(fetch.awaitTakeoverOffer(Duration.ZERO), "no takeover while others may still join");
+        TestReader leader = TestReader.fast();
+        CompletableFuture<Long> leaderDone = leader.tail(fetch, clients);
+        fetch.write(BLOB, 0, SIZE - 1000); // written by the test in the producer's place
 
-        now.addAndGet(SharedBlobFetches.JOIN_WINDOW.toNanos());
-        SharedBlobFetches.Role late = fetches.join(DIGEST);
-        assertInstanceOf(SharedBlobFetches.Lead.class, late, "after the window a request leads a fetch of its own");
-        abandon(((SharedBlobFetches.Lead) late).fetch());
-        fetch.write(BLOB, half, 1000); // the reader tails it from the spool, caught up, and offers to take over
-        assertTrue(fetch.awaitTakeoverOffer(WAIT));
-        fetch.write(BLOB, half + 1000, SIZE - half - 1000);
+        SharedFetch late = follow(DIGEST);
+        TestReader follower = TestReader.fast();
+        CompletableFuture<Long> followerDone = follower.tail(late, clients);
+        fetch.write(BLOB, SIZE - 1000, 1000);
         fetch.complete();
 
-        assertEquals(SIZE, done.get(30, TimeUnit.SECONDS));
-        assertArrayEquals(BLOB, reader.received());
-        assertTrue(reader.closedCleanly());
-        assertEquals(SIZE - half - 1000, reader.directBytes(), "everything after the takeover went straight to the reader");
-        assertEquals(List.of((long) half + 1000), spoolFiles().stream().map(SharedFetchTest::size).toList(),
-                "and never to the spool");
+        assertEquals(SIZE, leaderDone.get(30, TimeUnit.SECONDS));
+        assertEquals(SIZE, followerDone.get(30, TimeUnit.SECONDS));
+        assertArrayEquals(BLOB, follower.received());
+        assertTrue(follower.closedCleanly());
         producerMayEnd.countDown();
         awaitProducers();
         assertEquals(List.of(), spoolFiles());
@@ -196,7 +183,7 @@ class SharedFetchTest {
             }
         }).isEmpty());
         awaitProducers();
-        assertEquals(SIZE, fetch.awaitReadable(SIZE - 1, null));
+        assertEquals(SIZE, fetch.awaitReadable(SIZE - 1));
         fetch.leave();
         assertEquals(List.of(), spoolFiles());
     }
@@ -286,14 +273,6 @@ class SharedFetchTest {
         asFollower.leave();
         fetch.leave();
         assertEquals(List.of(), spoolFiles());
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -5,11 +5,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -23,7 +21,6 @@ final class TestReader implements SpoolReader.Downstream {
     private final boolean brokenPipe;
     private final AtomicReference<String> abortReason = new AtomicReference<>();
     private volatile boolean closed;
-    private long directBytes; // guarded by received
 
     private TestReader(Semaphore permits, boolean brokenPipe) {
         this.permits = permits;
@@ -81,18 +78,8 @@ final class TestReader implements SpoolReader.Downstream {
             }
             synchronized (received) {
                 received.write(chunk.array(), 0, n);
-                received.notifyAll();
             }
             at += n;
-        }
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int count) {
-        synchronized (received) {
-            received.write(bytes, offset, count);
-            directBytes += count;
-            received.notifyAll();
         }
     }
 
@@ -104,28 +91,6 @@ final class TestReader implements SpoolReader.Downstream {
     byte[] received() {
         synchronized (received) {
             return received.toByteArray();
-        }
-    }
-
-    /** Waits until at least {@code count} bytes arrived; false if they did not within {@code timeout}. */
-    boolean awaitReceived(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (received) {
-            while (received.size() < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(received, left);
-            }
-            return true;
-        }
-    }
-
-    /** Bytes the producer wrote to this reader directly, after it took over. */
-    long directBytes() {
-        synchronized (received) {
-            return directBytes;
         }
     }
 
