@@ -29,7 +29,12 @@ final class BlobFetch {
 
     /** Where faults seen mid-body go (passive health, metrics, log). */
     interface Faults {
+        /** The body broke on an upstream: reported whether or not it can be resumed. */
         void interrupted(Attempt attempt, long offset);
+
+        /** The fetch asks for the rest with {@code Range} after {@code broke}; a partial answer is never resumed. */
+        default void resuming(Attempt broke) {
+        }
 
         void corrupt(Set<String> upstreams, String detail);
     }
@@ -72,7 +77,11 @@ final class BlobFetch {
                 }
                 faults.interrupted(broke.get(), sent);
                 barren = sent > before ? 0 : barren + 1;
-                UpstreamBody next = resumable && barren <= maxBarrenResumes ? resumer.resumeAt(sent, body.upstream()) : null;
+                UpstreamBody next = null;
+                if (resumable && barren <= maxBarrenResumes) {
+                    faults.resuming(broke.get());
+                    next = resumer.resumeAt(sent, body.upstream());
+                }
                 if (next == null) {
                     sink.fail("no upstream could continue the blob at byte " + sent + " after " + broke.get().describe());
                     return;
