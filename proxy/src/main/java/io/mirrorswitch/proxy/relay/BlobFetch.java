@@ -36,6 +36,14 @@ final class BlobFetch {
         default void resuming(Attempt broke) {
         }
 
+        /**
+         * Why the server is closing, or null while it runs. Once it closes it cuts upstream transfers and client
+         * connections itself: a break then is neither the upstream's fault nor the client's, and not resumed.
+         */
+        default String serverClosing() {
+            return null;
+        }
+
         void corrupt(Set<String> upstreams, String detail);
     }
 
@@ -75,6 +83,11 @@ final class BlobFetch {
                 if (broke.isEmpty()) {
                     break;
                 }
+                String closing = faults.serverClosing();
+                if (closing != null) {
+                    sink.fail(closing + ": cut the transfer from " + body.upstream() + " after " + sent + " bytes");
+                    return;
+                }
                 faults.interrupted(broke.get(), sent);
                 barren = sent > before ? 0 : barren + 1;
                 UpstreamBody next = null;
@@ -94,7 +107,9 @@ final class BlobFetch {
             faults.corrupt(contributors, e.getMessage());
             sink.fail(e.getMessage());
         } catch (IOException e) {
-            sink.fail("the receiving side stopped taking bytes after " + sent + " bytes: " + e.getMessage());
+            String closing = faults.serverClosing();
+            sink.fail(closing != null ? closing + ": the server cut the response after " + sent + " bytes"
+                    : "the receiving side stopped taking bytes after " + sent + " bytes: " + e.getMessage());
         } catch (RuntimeException | Error e) {
             sink.fail("relay error after " + sent + " bytes: " + e);
             throw e;

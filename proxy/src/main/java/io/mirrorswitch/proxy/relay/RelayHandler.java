@@ -60,7 +60,7 @@ public final class RelayHandler {
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
                         RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge,
                         SharedBlobFetches sharedFetches) {
-        this.coalescing = new CoalescingRelay(sharedFetches, listener);
+        this.coalescing = new CoalescingRelay(sharedFetches, listener, watchdog::cutReason);
         this.ranged = new RangedRequests(clients, watchdog, this::report);
         this.selector = selector;
         this.clients = clients;
@@ -213,6 +213,11 @@ public final class RelayHandler {
             @Override
             public void resuming(Attempt broke) {
                 listener.resumed(broke.upstream(), broke.fault());
+            }
+
+            @Override
+            public String serverClosing() {
+                return watchdog.cutReason();
             }
 
             @Override
