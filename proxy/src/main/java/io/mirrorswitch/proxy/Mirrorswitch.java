@@ -20,7 +20,6 @@ import io.mirrorswitch.proxy.relay.TransferWatchdog;
 import io.mirrorswitch.upstream.UpstreamHttp;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
-import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.time.Duration;
 import org.xnio.Options;
 import java.io.IOException;
@@ -50,15 +49,20 @@ public final class Mirrorswitch implements AutoCloseable {
     /** How long a write to a client may make no progress before the connection is dropped. */
     private static final Duration CLIENT_STALLED = Duration.ofSeconds(60);
     /**
-     * How long {@link #close()} waits for request threads once their client connections and upstream calls were
-     * cut; what still runs then is logged and left behind. With {@code serve}'s 25 s drain this stays below
-     * Kubernetes' default 30 s before SIGKILL.
+     * How long {@code serve} lets requests in flight finish after SIGTERM ({@link #drainAndClose}). Together with
+     * {@link #CLOSE_WAIT} it stays below Kubernetes' default 30 s before SIGKILL, and below the compose file's
+     * {@code stop_grace_period}: Docker's own default, 10 s, would kill a drain a third of the way through.
      */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    public static final Duration DRAIN_GRACE = Duration.ofSeconds(25);
+    /**
+     * How long {@link #close()} waits for request threads once their client connections and upstream calls were
+     * cut; what still runs then is logged and left behind.
+     */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final Undertow registryServer;
     private final Undertow adminServer;
-    private final GracefulShutdownHandler draining;
+    private final RequestDrain drain;
     private final InFlightRequests inFlight;
     private final SharedBlobFetches sharedFetches;
     private final OkHttpClient http;
@@ -70,14 +74,14 @@ public final class Mirrorswitch implements AutoCloseable {
     private final ConfigReloader reloader;
     private volatile ConfigFileWatcher watcher;
 
-    private Mirrorswitch(Undertow registryServer, Undertow adminServer, GracefulShutdownHandler draining,
+    private Mirrorswitch(Undertow registryServer, Undertow adminServer, RequestDrain drain,
                          InFlightRequests inFlight, OkHttpClient http, TransferWatchdog watchdog, LiveUpstreams upstreams,
                          ScheduledExecutorService scheduler, HealthBoard board, Metrics metrics, ConfigReloader reloader,
                          SharedBlobFetches sharedFetches) {
         this.registryServer = registryServer;
         this.inFlight = inFlight;
         this.sharedFetches = sharedFetches;
-        this.draining = draining;
+        this.drain = drain;
         this.adminServer = adminServer;
         this.http = http;
         this.watchdog = watchdog;
@@ -150,7 +154,7 @@ public final class Mirrorswitch implements AutoCloseable {
 
         // The registry port listens first: registry:2 pings us while starting and must get an answer at once,
         // whatever the upstreams are doing.
-        GracefulShutdownHandler draining = new GracefulShutdownHandler(registryHandler);
+        RequestDrain drain = new RequestDrain(registryHandler, metrics.requests());
         Undertow registry = Undertow.builder()
                 .addHttpListener(config.listen().port(), config.listen().host())
                 .setServerOption(UndertowOptions.ALWAYS_SET_DATE, true)
@@ -163,7 +167,7 @@ public final class Mirrorswitch implements AutoCloseable {
                 // stop() waits for the worker threads; without a bound, one stuck thread holds close() for good.
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) CLOSE_WAIT.toMillis())
                 .setWorkerThreads(256)
-                .setHandler(draining)
+                .setHandler(drain)
                 .build();
         listen(registry, "listen", config.listen().toString());
         Undertow admin = Undertow.builder()
@@ -172,7 +176,7 @@ public final class Mirrorswitch implements AutoCloseable {
                 .setWorkerThreads(4)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) CLIENT_TIMEOUT.toMillis())
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) CLOSE_WAIT.toMillis())
-                .setHandler(new AdminHandler(board::snapshot, reloader, metrics))
+                .setHandler(new AdminHandler(board::snapshot, reloader, metrics, drain::draining))
                 .build();
         try {
             listen(admin, "admin", config.admin().toString());
@@ -182,7 +186,7 @@ public final class Mirrorswitch implements AutoCloseable {
         }
         upstreams.start();
 
-        Mirrorswitch running = new Mirrorswitch(registry, admin, draining, inFlight, http, watchdog, upstreams, scheduler,
+        Mirrorswitch running = new Mirrorswitch(registry, admin, drain, inFlight, http, watchdog, upstreams, scheduler,
                 board, metrics, reloader, sharedFetches);
         LOG.info("mirrorswitch listening on {} (admin {}), upstreams {}{}", config.listen().host() + ":" + running.port(),
                 config.admin().host() + ":" + running.adminPort(),
@@ -232,15 +236,18 @@ public final class Mirrorswitch implements AutoCloseable {
     }
 
     /**
-     * SIGTERM: stop taking new requests (they get 503) and let the ones in flight finish, for at most
-     * {@code grace}, then close. A rollout then does not cut pulls mid-blob.
+     * SIGTERM: stop taking new requests (they get a 503 registry error, and {@code /readyz} answers 503 so that load
+     * balancers stop sending any) and let the ones in flight finish, for at most {@code grace}, then close, which
+     * cuts what still runs. A rollout then does not cut pulls mid-blob.
      */
     public void drainAndClose(Duration grace) {
-        draining.shutdown();
-        LOG.info("shutting down: waiting up to {} s for requests in flight", grace.toSeconds());
+        drain.start();
+        LOG.info("shutting down: new requests get 503 and /readyz 503; waiting up to {} s for {} request(s) in flight",
+                grace.toSeconds(), drain.inFlight());
         try {
-            if (!draining.awaitShutdown(grace.toMillis())) {
-                LOG.warn("shutting down with requests still in flight after {} s", grace.toSeconds());
+            if (!drain.awaitIdle(grace)) {
+                LOG.warn("shutting down: cutting the request(s) still in flight after {} s: {}", grace.toSeconds(),
+                        inFlight.describe());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -263,8 +270,8 @@ public final class Mirrorswitch implements AutoCloseable {
         }
         upstreams.close();
         scheduler.shutdownNow();
-        draining.shutdown(); // requests arriving from now on get 503 instead of a try that is cut at once
-        watchdog.abortAll("mirrorswitch is closing");
+        drain.start(); // requests arriving from now on get 503 instead of a try that is cut at once
+        watchdog.abortAll(RequestDrain.SHUTTING_DOWN);
         http.dispatcher().cancelAll(); // the calls the watchdog does not see: token fetches
         registryServer.stop();
         List<String> stillRunning = inFlight.describe();

@@ -53,6 +53,11 @@ public final class AdminClient {
         return await(this::status, condition, within, what);
     }
 
+    /** The first answer to {@code GET path} satisfying {@code condition}. */
+    public HttpResponse<String> awaitGet(String path, Predicate<HttpResponse<String>> condition, Duration within, String what) {
+        return await(() -> get(path), condition, within, what);
+    }
+
     /** The first /metrics text satisfying {@code condition}. */
     public String awaitMetrics(Predicate<String> condition, Duration within, String what) {
         return await(() -> get("/metrics").body(), condition, within, what);

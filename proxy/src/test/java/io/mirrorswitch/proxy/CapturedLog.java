@@ -52,6 +52,13 @@ final class CapturedLog implements AutoCloseable {
         }
     }
 
+    /** Everything logged so far. */
+    String text() {
+        synchronized (text) {
+            return text.toString();
+        }
+    }
+
     @Override
     public void close() {
         System.setOut(original);

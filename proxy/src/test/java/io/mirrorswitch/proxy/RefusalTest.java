@@ -55,6 +55,17 @@ class RefusalTest {
     }
 
     @Test
+    void digestsWeCannotVerifyAre400BeforeAnyUpstreamIsAsked() {
+        for (String digest : new String[] {"md5:" + "0f".repeat(32), "sha384:" + "0f".repeat(48)}) {
+            assertRefused("/v2/library/alpine/blobs/" + digest, 400, "DIGEST_INVALID");
+            assertRefused("/v2/library/alpine/manifests/" + digest, 400, "DIGEST_INVALID");
+        }
+        HttpResponse<byte[]> response = sidecar.send("GET", "/v2/library/alpine/blobs/md5:" + "0f".repeat(32), token);
+        assertEquals("registry/2.0", response.headers().firstValue("Docker-Distribution-Api-Version").orElseThrow());
+        assertTrue(Sidecar.json(response).path("errors").path(0).path("message").asText().contains("sha256 and sha512"));
+    }
+
+    @Test
     void otherPathsAre404() {
         assertRefused("/v2/_catalog", 404, "NOT_FOUND");
         assertRefused("/", 404, "NOT_FOUND");

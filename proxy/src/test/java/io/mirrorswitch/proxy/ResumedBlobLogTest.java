@@ -48,4 +48,24 @@ class ResumedBlobLogTest {
             assertEquals(Optional.of(1.0), sample(metrics, "mirrorswitch_resumes_total", "upstream", "a", "reason", "truncated"), metrics);
         }
     }
+
+    @Test
+    void aResumeOnAMirrorWithoutTheBlobSaysSo(@TempDir Path dir) throws Exception {
+        StorageBlobs.Blob blob = StorageBlobs.writeRandom(dir, REPO, 10, SIZE);
+        try (RegistryProcess a = RegistryProcess.builder().name("log-has-it").seededFrom(dir).start();
+             RegistryProcess b = RegistryProcess.builder().name("log-lacks-it").start();
+             FaultProxy frontOfA = FaultProxy.inFrontOf(a.url());
+             CapturedLog log = new CapturedLog();
+             Sidecar sidecar = Sidecar.start("{name: a, url: '" + frontOfA.url() + "', priority: 1}",
+                     "{name: b, url: '" + b.url() + "', priority: 2}")) {
+            frontOfA.inject(Fault.truncateAfterBytes(SIZE / 2).on(Match.BLOBS.method("GET")).once());
+            String path = "/v2/" + REPO + "/blobs/" + blob.digest();
+
+            var response = sidecar.pull("GET", path);
+
+            assertEquals(200, response.statusCode(), "resumed on a itself once b had nothing");
+            String line = log.await(l -> l.contains("b cannot resume GET " + path), Duration.ofSeconds(10));
+            assertTrue(line.endsWith("at byte " + SIZE / 2 + ": answered 404: it does not have the blob"), line);
+        }
+    }
 }

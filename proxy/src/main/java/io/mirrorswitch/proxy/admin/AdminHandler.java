@@ -13,11 +13,13 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * The admin port, for operators and orchestrators: {@code /} (the status page), {@code /healthz} (the process
- * is up), {@code /readyz} (a healthy upstream exists), {@code /status} (health and config as JSON),
+ * is up), {@code /readyz} (a healthy upstream exists and no shutdown drain runs), {@code /status} (health and
+ * config as JSON),
  * {@code /metrics} (Prometheus text) and {@code POST /reload} (re-read the config file).
  */
 public final class AdminHandler implements HttpHandler {
@@ -27,12 +29,15 @@ public final class AdminHandler implements HttpHandler {
     private final Supplier<HealthSnapshot> health;
     private final ConfigReloader config;
     private final Metrics metrics;
+    private final BooleanSupplier draining;
     private final StatusPage page = StatusPage.load();
 
-    public AdminHandler(Supplier<HealthSnapshot> health, ConfigReloader config, Metrics metrics) {
+    /** @param draining true once the registry port drains for shutdown: not ready, whatever the upstreams do */
+    public AdminHandler(Supplier<HealthSnapshot> health, ConfigReloader config, Metrics metrics, BooleanSupplier draining) {
         this.health = health;
         this.config = config;
         this.metrics = metrics;
+        this.draining = draining;
     }
 
     @Override
@@ -55,10 +60,7 @@ public final class AdminHandler implements HttpHandler {
         switch (path) {
             case "/", "/index.html" -> page.send(exchange);
             case "/healthz" -> text(exchange, 200, "ok\n");
-            case "/readyz" -> {
-                HealthSnapshot snapshot = health.get();
-                json(exchange, snapshot.ready() ? 200 : 503, StatusDocument.summary(snapshot));
-            }
+            case "/readyz" -> readyz(exchange);
             case "/status" -> {
                 Map<String, Object> status = StatusDocument.status(health.get());
                 status.put("config", config.status());
@@ -67,6 +69,20 @@ public final class AdminHandler implements HttpHandler {
             case "/metrics" -> send(exchange, 200, Metrics.CONTENT_TYPE, metrics.scrape());
             default -> text(exchange, 404, "not found: try " + PATHS + "\n");
         }
+    }
+
+    /**
+     * 200 while an upstream is healthy; 503 when none is, and as soon as the shutdown drain starts, so that a load
+     * balancer or Kubernetes stops sending new pulls while the ones in flight finish ({@code /healthz} stays 200).
+     */
+    private void readyz(HttpServerExchange exchange) throws Exception {
+        HealthSnapshot snapshot = health.get();
+        Map<String, Object> summary = StatusDocument.summary(snapshot);
+        if (draining.getAsBoolean()) {
+            summary.put("ready", false);
+            summary.put("draining", true);
+        }
+        json(exchange, Boolean.TRUE.equals(summary.get("ready")) ? 200 : 503, summary);
     }
 
     private void reload(HttpServerExchange exchange) throws Exception {

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
                         + "serves Docker Hub (https://registry-1.docker.io) on 0.0.0.0:5080, admin on 0.0.0.0:5081. "
                         + "With --config the file is watched: upstream, health and selection changes apply without a "
                         + "restart (so does POST /reload); an invalid file is refused and the running config stays.",
+                "",
+                "On SIGTERM it drains: /readyz turns 503 and new requests get 503 at once, requests in flight may "
+                        + "finish for up to 25 s, then the rest is cut (give it 30 s before a SIGKILL).",
                 ""},
         footer = {"", "Examples:",
                 "  mirrorswitch serve",
@@ -32,9 +35,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--no-watch", description = "Do not watch the config file; reload only on POST /reload")
     boolean noWatch;
-
-    /** Below Kubernetes' default 30 s terminationGracePeriodSeconds, so the drain finishes before a SIGKILL. */
-    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(25);
 
     @Spec
     CommandSpec spec;
@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.drainAndClose(SHUTDOWN_GRACE);
+            running.drainAndClose(Mirrorswitch.DRAIN_GRACE);
             stopped.countDown();
         }, "mirrorswitch-shutdown"));
         stopped.await();

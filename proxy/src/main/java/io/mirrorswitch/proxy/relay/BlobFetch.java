@@ -29,7 +29,20 @@ final class BlobFetch {
 
     /** Where faults seen mid-body go (passive health, metrics, log). */
     interface Faults {
+        /** The body broke on an upstream: reported whether or not it can be resumed. */
         void interrupted(Attempt attempt, long offset);
+
+        /** The fetch asks for the rest with {@code Range} after {@code broke}; a partial answer is never resumed. */
+        default void resuming(Attempt broke) {
+        }
+
+        /**
+         * Why the server is closing, or null while it runs. Once it closes it cuts upstream transfers and client
+         * connections itself: a break then is neither the upstream's fault nor the client's, and not resumed.
+         */
+        default String serverClosing() {
+            return null;
+        }
 
         void corrupt(Set<String> upstreams, String detail);
     }
@@ -70,9 +83,18 @@ final class BlobFetch {
                 if (broke.isEmpty()) {
                     break;
                 }
+                String closing = faults.serverClosing();
+                if (closing != null) {
+                    sink.fail(closing + ": cut the transfer from " + body.upstream() + " after " + sent + " bytes");
+                    return;
+                }
                 faults.interrupted(broke.get(), sent);
                 barren = sent > before ? 0 : barren + 1;
-                UpstreamBody next = resumable && barren <= maxBarrenResumes ? resumer.resumeAt(sent, body.upstream()) : null;
+                UpstreamBody next = null;
+                if (resumable && barren <= maxBarrenResumes) {
+                    faults.resuming(broke.get());
+                    next = resumer.resumeAt(sent, body.upstream());
+                }
                 if (next == null) {
                     sink.fail("no upstream could continue the blob at byte " + sent + " after " + broke.get().describe());
                     return;
@@ -85,7 +107,9 @@ final class BlobFetch {
             faults.corrupt(contributors, e.getMessage());
             sink.fail(e.getMessage());
         } catch (IOException e) {
-            sink.fail("the receiving side stopped taking bytes after " + sent + " bytes: " + e.getMessage());
+            String closing = faults.serverClosing();
+            sink.fail(closing != null ? closing + ": the server cut the response after " + sent + " bytes"
+                    : "the receiving side stopped taking bytes after " + sent + " bytes: " + e.getMessage());
         } catch (RuntimeException | Error e) {
             sink.fail("relay error after " + sent + " bytes: " + e);
             throw e;

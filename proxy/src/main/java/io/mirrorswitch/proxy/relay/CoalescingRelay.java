@@ -8,6 +8,7 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import okhttp3.Response;
 
 /**
@@ -24,10 +25,13 @@ final class CoalescingRelay {
 
     private final SharedBlobFetches fetches;
     private final RelayListener listener;
+    private final Supplier<String> serverClosing;
 
-    CoalescingRelay(SharedBlobFetches fetches, RelayListener listener) {
+    /** @param serverClosing why the server is closing, or null while it runs (see {@link TransferWatchdog#cutReason}) */
+    CoalescingRelay(SharedBlobFetches fetches, RelayListener listener, Supplier<String> serverClosing) {
         this.fetches = fetches;
         this.listener = listener;
+        this.serverClosing = serverClosing;
     }
 
     /** Leads, follows or relays alone, whichever this request's role is. */
@@ -86,7 +90,7 @@ final class CoalescingRelay {
         }
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(upstream, attempts, true));
         exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, length);
-        SpoolReader.copy(lead, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
+        SpoolReader.copy(lead, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why), serverClosing);
         return true;
     }
 
@@ -132,7 +136,7 @@ final class CoalescingRelay {
         exchange.putAttachment(RelayOutcome.KEY, new RelayOutcome(answer.upstream(), 0, true));
         listener.coalesced(answer.upstream(), answer.length());
         answer.applyTo(exchange);
-        SpoolReader.copy(fetch, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why));
+        SpoolReader.copy(fetch, new ResponseChannelDownstream(exchange), why -> DownstreamSink.abort(exchange, why), serverClosing);
         return true;
     }
 }

@@ -21,9 +21,9 @@ import okhttp3.Response;
 /**
  * Decides, before any byte went downstream, whether an upstream's answer is delivered or the request moves on
  * to the next candidate. Faults of the upstream move on (5xx, 429, 403, a broken token service, a body that is
- * not from a registry); answers about the request itself (a 401 {@code insufficient_scope}, a 400) are
- * authoritative and delivered. 404s are the caller's business: whether another mirror may have the content
- * depends on the route.
+ * not from a registry); answers about the request itself (a 401 {@code insufficient_scope}, a 400, a 416) are
+ * authoritative and delivered, by {@link ErrorAnswer}, never as a fault. 404s are the caller's business: whether
+ * another mirror may have the content depends on the route.
  */
 final class FailoverPolicy {
     private FailoverPolicy() {

@@ -29,4 +29,23 @@ final class RangeAnswer {
         }
         return -1;
     }
+
+    /** What an answer that {@link #bytesToSkip} refused said instead, for the log: the status and what it means here. */
+    static String refusal(Response response, long offset, long total) {
+        String contentRange = response.header("Content-Range");
+        String wanted = "bytes " + offset + "-" + (total - 1) + "/" + total;
+        return switch (response.code()) {
+            case 206 -> contentRange == null ? "answered 206 without a Content-Range"
+                    : "answered 206 with Content-Range " + contentRange + " instead of " + wanted;
+            case 200 -> {
+                long length = response.body() == null ? -1 : response.body().contentLength();
+                yield "answered 200 with a whole body of " + (length < 0 ? "unknown length" : length + " bytes")
+                        + ", not the " + total + "-byte blob";
+            }
+            case 404 -> "answered 404: it does not have the blob";
+            case 416 -> "answered 416: it cannot serve " + wanted
+                    + (contentRange == null ? "" : " (Content-Range " + contentRange + ")");
+            default -> "answered " + response.code() + (response.message().isEmpty() ? "" : " " + response.message());
+        };
+    }
 }

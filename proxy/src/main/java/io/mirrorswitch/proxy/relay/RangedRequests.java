@@ -51,8 +51,7 @@ final class RangedRequests {
                     }
                 }
                 body.close();
-                LOG.info("{} cannot resume {} at byte {}: answered {} {}", name, original, offset, response.code(),
-                        String.valueOf(response.header("Content-Range")));
+                LOG.info("{} cannot resume {} at byte {}: {}", name, original, offset, RangeAnswer.refusal(response, offset, total));
             } catch (IOException e) {
                 transfer.close();
                 report.accept(FailoverPolicy.failed(name, e, transfer), original + " resuming at byte " + offset);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import okhttp3.Response;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class RelayHandler {
     public RelayHandler(UpstreamSelector selector, Supplier<UpstreamClients> clients, TransferWatchdog watchdog,
                         RelayListener listener, Clock clock, int tagNotFoundRetries, BiConsumer<HttpServerExchange, String> challenge,
                         SharedBlobFetches sharedFetches) {
-        this.coalescing = new CoalescingRelay(sharedFetches, listener);
+        this.coalescing = new CoalescingRelay(sharedFetches, listener, watchdog::cutReason);
         this.ranged = new RangedRequests(clients, watchdog, this::report);
         this.selector = selector;
         this.clients = clients;
@@ -159,11 +160,20 @@ public final class RelayHandler {
         if (route.kind() == RouteKind.MANIFEST && head && response.code() == 200 && !route.byDigest()) {
             tagPins.pin(route.name(), route.reference(), response.header("Docker-Content-Digest"));
         }
-        startResponse(exchange, response, body.upstream());
-        if (response.code() == 401) {
-            // About the request itself (e.g. insufficient_scope): the body is the upstream's, the challenge ours.
-            challenge.accept(exchange, route.scope().orElse(null));
+        // A 401 about the request itself (e.g. insufficient_scope): the body is the upstream's, the challenge ours.
+        Consumer<HttpServerExchange> ownChallenge = response.code() == 401
+                ? ex -> challenge.accept(ex, route.scope().orElse(null)) : ex -> { };
+        // An error about the request itself is read whole, never streamed: its Content-Length may be the blob's.
+        if (response.code() == 416) {
+            ErrorAnswer.rangeNotSatisfiable(exchange, body);
+            return true;
         }
+        if (response.code() >= 400 && !head) {
+            ErrorAnswer.relay(exchange, body, request.toString(), ownChallenge);
+            return true;
+        }
+        startResponse(exchange, response, body.upstream());
+        ownChallenge.accept(exchange);
         if (head || response.body() == null) {
             // A HEAD's Content-Length is the size of what a GET would send: registry:2 copies exactly that many bytes.
             String length = response.header("Content-Length");
@@ -198,7 +208,16 @@ public final class RelayHandler {
             @Override
             public void interrupted(Attempt attempt, long offset) {
                 report(attempt, request + " at byte " + offset);
-                listener.resumed(attempt.upstream(), attempt.fault());
+            }
+
+            @Override
+            public void resuming(Attempt broke) {
+                listener.resumed(broke.upstream(), broke.fault());
+            }
+
+            @Override
+            public String serverClosing() {
+                return watchdog.cutReason();
             }
 
             @Override
@@ -238,29 +257,22 @@ public final class RelayHandler {
     }
 
     /**
-     * Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped. A
-     * HEAD's 404 has no body: what is kept is the length the upstream announced for it.
+     * Keeps a 404's small body (a registry error) to return unchanged later; a huge or broken one is dropped (a cut
+     * JSON error is worse than our own). A HEAD's 404 has no body: what is kept is the length the upstream announced
+     * for it.
      */
     private static Attempts.NotFound notFoundAnswer(UpstreamBody body, boolean head) {
-        long limit = 64 * 1024;
         String upstream = body.upstream();
         String type = body.response().header("Content-Type");
-        try (body) {
-            if (head) {
+        if (head) {
+            try (body) {
                 long announced = parseLength(body.response().header("Content-Length"));
-                return new Attempts.NotFound(upstream, type, new byte[0], announced <= limit ? announced : -1);
+                return new Attempts.NotFound(upstream, type, new byte[0], announced <= ErrorAnswer.MAX_BODY ? announced : -1);
             }
-            byte[] bytes = new byte[0];
-            if (body.response().body() != null) {
-                // The length is often unknown (chunked): buffer up to the limit and keep the body only if it all fit,
-                // never a prefix (a cut JSON error is worse than our own).
-                okio.BufferedSource source = body.response().body().source();
-                bytes = source.request(limit + 1) ? new byte[0] : source.readByteArray();
-            }
-            return new Attempts.NotFound(upstream, type, bytes, bytes.length);
-        } catch (IOException | IllegalArgumentException e) {
-            return new Attempts.NotFound(upstream, null, new byte[0], 0);
         }
+        byte[] bytes = ErrorAnswer.read(body).bytes();
+        return bytes == null ? new Attempts.NotFound(upstream, null, new byte[0], 0)
+                : new Attempts.NotFound(upstream, type, bytes, bytes.length);
     }
 
     private static long parseLength(String header) {

@@ -153,7 +153,7 @@ public final class SharedBlobFetches implements AutoCloseable {
         }
         BlobSpool spool;
         try {
-            spool = BlobSpool.create(spoolDirectory().path(), fetch.digest());
+            spool = createSpool(fetch.digest());
         } catch (IOException | RuntimeException e) {
             reservedSpoolBytes.addAndGet(-answer.length());
             LOG.warn("cannot create a spool file in {} ({}); {} streams unshared", config.spoolDir(), e.toString(), fetch.digest());
@@ -176,15 +176,19 @@ public final class SharedBlobFetches implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Opened at the first shared fetch (a relay that never shares leaves no trace on disk). */
-    private synchronized SpoolDirectory spoolDirectory() throws IOException {
+    /**
+     * A spool file in this instance's directory, which is opened at the first shared fetch (a relay that never shares
+     * leaves no trace on disk). Under the lock that {@link #close} deletes the directory under, so that no file is
+     * created in it (nor the directory created again) once it was deleted.
+     */
+    private synchronized BlobSpool createSpool(String digest) throws IOException {
         if (closed) {
             throw new IOException("closed");
         }
         if (spoolDirectory == null) {
             spoolDirectory = SpoolDirectory.open(config.spoolDir());
         }
-        return spoolDirectory;
+        return BlobSpool.create(spoolDirectory.path(), digest);
     }
 
     private boolean reserve(long bytes) {
@@ -201,7 +205,7 @@ public final class SharedBlobFetches implements AutoCloseable {
 
     /**
      * No new shared fetches; producers in flight are interrupted, so their readers end abruptly. This instance's
-     * spool directory is removed when empty; otherwise the next start sweeps it.
+     * spool directory and its lock file are deleted, with the files of fetches still being cut.
      */
     @Override
     public void close() {

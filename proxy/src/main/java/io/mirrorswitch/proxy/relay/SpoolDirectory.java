@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code instance-<id>.lock} beside it for as long as the process lives. Spool files are deleted as soon as their
  * fetch is done with them; what a killed process could not delete is found by its lock, which the kernel released
  * with the process: whoever opens the spool directory next takes such a lock and deletes that instance's files.
- * Several processes (and several relays in one test JVM) can share one spool directory safely.
+ * Several processes (and several relays in one test JVM) can share one spool directory safely. A clean close
+ * deletes the instance's directory and lock file itself.
  */
 final class SpoolDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDirectory.class);
@@ -62,14 +63,22 @@ final class SpoolDirectory implements AutoCloseable {
         return dir;
     }
 
-    /** Removes the instance directory if nothing is left in it, and gives up the lock. */
+    /**
+     * Deletes the instance directory with whatever is still in it, then its lock file (while still holding the lock,
+     * as the sweep does), then gives up the lock. Files still there at a clean close belong to fetches the close is
+     * cutting, and nobody else ever uses them: a reader or producer still holding one keeps its open file (it is only
+     * unlinked), and deletes nothing but its own. Only a crash leaves anything for the next start to sweep.
+     */
     @Override
     public void close() {
         try {
-            Files.deleteIfExists(dir);
+            long deleted = deleteTree(dir);
             Files.deleteIfExists(lockFile);
+            if (deleted > 0) {
+                LOG.info("deleted {} spool file(s) of shared fetches cut by the close in {}", deleted, dir);
+            }
         } catch (IOException e) {
-            LOG.info("leaving {} for the next start to sweep: {}", dir, e.toString());
+            LOG.warn("leaving {} for the next start to sweep: {}", dir, e.toString());
         } finally {
             try {
                 lockChannel.close();

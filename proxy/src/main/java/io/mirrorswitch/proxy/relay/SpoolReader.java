@@ -3,6 +3,7 @@ package io.mirrorswitch.proxy.relay;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One request's copy of a shared fetch: tails the spool into its own downstream at its own pace, so a slow client
@@ -29,9 +30,10 @@ final class SpoolReader {
      * calls {@code abort} instead, with the reason, and returns. Does not {@link SharedFetch#leave leave} the
      * fetch: the caller does.
      *
+     * @param serverClosing why the server is closing (it then closes client connections itself), or null
      * @return the bytes sent
      */
-    static long copy(SharedFetch fetch, Downstream out, Consumer<String> abort) {
+    static long copy(SharedFetch fetch, Downstream out, Consumer<String> abort, Supplier<String> serverClosing) {
         long length = fetch.answer().length();
         long position = 0;
         try (FileChannel in = fetch.openReader()) {
@@ -40,7 +42,7 @@ final class SpoolReader {
                 try {
                     out.send(in, position, readable - position);
                 } catch (IOException e) {
-                    abort.accept("client went away after about " + position + " bytes (" + e.getMessage() + ")");
+                    abort.accept(downstreamEnded(serverClosing, "after about " + position + " bytes", e));
                     return position;
                 }
                 position = readable;
@@ -55,8 +57,20 @@ final class SpoolReader {
         try {
             out.finish();
         } catch (IOException e) {
-            abort.accept("client went away at the end of the blob");
+            abort.accept(downstreamEnded(serverClosing, "at the end of the blob", e));
         }
         return position;
+    }
+
+    /**
+     * A send fails the same way whether the client left or the server closed the connection at the end of its
+     * shutdown drain: the log must not blame the client for what the shutdown did.
+     */
+    private static String downstreamEnded(Supplier<String> serverClosing, String when, IOException e) {
+        String closing = serverClosing.get();
+        if (closing != null) {
+            return closing + ": the server cut the response " + when;
+        }
+        return "client went away " + when + " (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")";
     }
 }

@@ -66,6 +66,11 @@ public final class TransferWatchdog implements AutoCloseable {
         }
     }
 
+    /** Why every transfer is being cut ({@link #abortAll}: the server is closing), or null while it runs. */
+    String cutReason() {
+        return cutReason;
+    }
+
     void check() {
         long now = nanoTime.getAsLong();
         for (Transfer transfer : active) {

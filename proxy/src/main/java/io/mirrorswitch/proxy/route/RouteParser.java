@@ -11,8 +11,11 @@ public final class RouteParser {
     private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
     private static final Pattern NAME = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}");
-    private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
+    /**
+     * The digests we can verify, so the only ones we relay: a {@code sha384:} (which docker-registry accepts) or any
+     * other algorithm would reach registry:2 unchecked, and an {@code md5:} would cost every upstream a request.
+     */
+    private static final Pattern VERIFIABLE_DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
     private static final int MAX_NAME = 255;
 
     private RouteParser() {
@@ -66,10 +69,12 @@ public final class RouteParser {
     }
 
     private static String digest(String digest) throws RouteException {
-        boolean valid = DIGEST.matcher(digest).matches() && (!digest.startsWith("sha256:") || SHA256.matcher(digest).matches());
-        if (!valid) {
-            throw RouteException.invalid("DIGEST_INVALID", "provided digest did not match uploaded content", digest);
+        if (VERIFIABLE_DIGEST.matcher(digest).matches()) {
+            return digest;
         }
-        return digest;
+        boolean otherAlgorithm = !digest.startsWith("sha256:") && !digest.startsWith("sha512:") && digest.indexOf(':') > 0;
+        throw RouteException.invalid("DIGEST_INVALID", otherAlgorithm
+                ? "unsupported digest algorithm: mirrorswitch verifies sha256 and sha512 digests only"
+                : "provided digest did not match uploaded content", digest);
     }
 }

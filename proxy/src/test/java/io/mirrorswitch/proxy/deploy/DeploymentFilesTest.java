@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mirrorswitch.config.ConfigLoader;
 import io.mirrorswitch.config.MirrorswitchConfig;
+import io.mirrorswitch.proxy.Mirrorswitch;
 import io.mirrorswitch.proxy.cli.Main;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +112,35 @@ class DeploymentFilesTest {
         assertTrue(list(mirrorswitch.get("ports")).contains(config.admin().port() + ":" + config.admin().port()));
         assertTrue(Files.isRegularFile(DEPLOY.resolve((String) mirrorswitch.get("build")).resolve("Dockerfile")),
                 "build context holds the Dockerfile");
+
+        Duration stopGrace = composeDuration(String.valueOf(at(mirrorswitch, "stop_grace_period")));
+        assertTrue(stopGrace.compareTo(Duration.ofSeconds(30)) >= 0 && stopGrace.compareTo(longestShutdown()) > 0,
+                "docker stop must not SIGKILL mirrorswitch before its drain and close are over (Docker's default is 10 s): "
+                        + stopGrace);
+    }
+
+    /** SIGTERM to exit: the drain, then the bounded close. */
+    private static Duration longestShutdown() {
+        return Mirrorswitch.DRAIN_GRACE.plus(Mirrorswitch.CLOSE_WAIT);
+    }
+
+    /** Compose's duration format as this file uses it: {@code 30s}, {@code 1m30s}, {@code 500ms}. */
+    private static Duration composeDuration(String text) {
+        Matcher part = Pattern.compile("(\\d+)(ms|h|m|s)").matcher(text);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.find() && part.start() == end) {
+            long n = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = part.end();
+        }
+        assertEquals(text.length(), end, "a compose duration: " + text);
+        return total;
     }
 
     // ---- Kubernetes ----
@@ -133,6 +164,9 @@ class DeploymentFilesTest {
 
         Map<String, Object> pod = map(at(byKind.get("Deployment"), "spec", "template"));
         Map<String, Object> spec = map(pod.get("spec"));
+        int terminationGrace = (Integer) at(spec, "terminationGracePeriodSeconds");
+        assertTrue(terminationGrace >= 30 && Duration.ofSeconds(terminationGrace).compareTo(longestShutdown()) > 0,
+                "the kubelet must not SIGKILL mirrorswitch before its drain and close are over: " + terminationGrace + " s");
         Map<String, Object> sidecar = named(list(spec.get("initContainers")), "mirrorswitch");
         assertEquals("Always", sidecar.get("restartPolicy"), "a native sidecar: started before registry:2, kept running");
         assertEquals(List.of("serve", "--config", CONFIG_FILE), sidecar.get("args"));

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +120,23 @@ class ResumeAccountingTest {
             assertEquals(blob.digest(), sha256(response.body()));
         }
         assertEquals(List.of("a,b", "a,b"), server.contributors);
+    }
+
+    @Test
+    void aPartialAnswerThatBreaksIsNotCountedAsResumed() throws Exception {
+        // A 206 is relayed as the upstream sent it, unverified: there is nothing to resume it against.
+        frontOfA.inject(Fault.truncateAfterBytes(SIZE / 3).on(BLOB_GETS).once());
+        RelayServer server = server(false);
+        try {
+            HttpRequest ranged = HttpRequest.newBuilder(server.uri("/v2/" + REPO + "/blobs/" + blob.digest()))
+                    .header("Range", "bytes=0-" + (SIZE - 2)).build();
+            CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(ranged, HttpResponse.BodyHandlers.ofByteArray());
+            ExecutionException cut = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> done(response));
+            assertTrue(cut.getCause() instanceof java.io.IOException, "the client sees the break: " + cut.getCause());
+        } finally {
+            server.close();
+        }
+        assertEquals(List.of(), listener.resumes);
     }
 
     private CompletableFuture<HttpResponse<byte[]>> get(RelayServer server) {

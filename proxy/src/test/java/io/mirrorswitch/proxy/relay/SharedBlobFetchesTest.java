@@ -120,6 +120,29 @@ class SharedBlobFetchesTest {
         assertEquals(new SharedBlobFetches.Alone(null), fetches.join(C));
     }
 
+    @Test
+    void closeDeletesTheSpoolDirectoryWhileAFetchIsStillRunning() throws Exception {
+        fetches(1 << 20, 4);
+        SharedFetch lead = assertInstanceOf(SharedBlobFetches.Lead.class, fetches.join(A)).fetch();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        assertEquals(Optional.empty(), fetches.start(lead, answer(A, 100), sink -> {
+            try {
+                never.await(); // an upstream that is still sending; close() interrupts it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertEquals(1, spoolFiles().size());
+
+        fetches.close(); // the leader is still reading: its spool file is still there
+
+        try (Stream<Path> left = Files.list(spoolDir)) {
+            assertEquals(List.of(), left.toList(), "the instance directory and its .lock are gone");
+        }
+        lead.leave();
+        assertEquals(0, fetches.spoolBytes());
+    }
+
     private static SharedAnswer answer(String digest, long length) {
         return new SharedAnswer("up", Headers.of("Docker-Content-Digest", digest), length);
     }

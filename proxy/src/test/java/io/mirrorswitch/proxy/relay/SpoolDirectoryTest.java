@@ -48,4 +48,17 @@ class SpoolDirectoryTest {
             assertEquals(List.of(), left.toList(), "nothing left once every instance closed");
         }
     }
+
+    @Test
+    void aCleanCloseDeletesItsDirectoryWithTheFilesStillInIt() throws Exception {
+        SpoolDirectory spool = SpoolDirectory.open(root);
+        Path file = Files.write(spool.path().resolve("blob-cut-by-close.spool"), new byte[10]);
+        try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(file)) {
+            spool.close();
+            try (Stream<Path> left = Files.list(root)) {
+                assertEquals(List.of(), left.toList(), "neither instance-*/ nor its .lock waits for the next start");
+            }
+            assertEquals(10, reader.size(), "a reader still holding the file keeps its data");
+        }
+    }
 }

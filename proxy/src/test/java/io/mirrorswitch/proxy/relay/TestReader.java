@@ -49,7 +49,7 @@ final class TestReader implements SpoolReader.Downstream {
     CompletableFuture<Long> tail(SharedFetch fetch, ExecutorService pool) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return SpoolReader.copy(fetch, this, abortReason::set);
+                return SpoolReader.copy(fetch, this, abortReason::set, () -> null);
             } finally {
                 fetch.leave();
             }

@@ -74,7 +74,14 @@ class RouteParserTest {
 
     static List<String> badDigests() {
         return List.of("sha256:abc", "sha256:" + "A".repeat(64), "sha256:" + "a".repeat(65), "SHA256:" + "a".repeat(64),
-                "sha256:" + "a".repeat(63) + "%", "sha256:../../../../etc/passwd00000000000000000000000");
+                "sha256:" + "a".repeat(63) + "%", "sha256:../../../../etc/passwd00000000000000000000000",
+                "sha512:" + "a".repeat(64), "sha512:" + "A".repeat(128), "sha512:" + "a".repeat(129));
+    }
+
+    /** Algorithms we cannot verify: docker-registry itself accepts sha384, and answers md5 with DIGEST_INVALID. */
+    static List<String> unverifiableDigests() {
+        return List.of("md5:" + "a".repeat(64), "sha384:" + "a".repeat(96), "sha1:" + "a".repeat(40),
+                "blake3:" + "a".repeat(64), "sha256+b64u:" + "a".repeat(43));
     }
 
     @ParameterizedTest
@@ -95,6 +102,18 @@ class RouteParserTest {
     void digestsOutsideTheGrammar(String digest) {
         assertEquals("DIGEST_INVALID", refused("/v2/alpine/blobs/" + digest).code());
         assertEquals(400, refused("/v2/alpine/manifests/" + digest).status());
+    }
+
+    @ParameterizedTest
+    @MethodSource("unverifiableDigests")
+    void digestsWeCannotVerifyAreRefusedForBlobsAndManifests(String digest) {
+        for (String path : new String[] {"/v2/alpine/blobs/" + digest, "/v2/alpine/manifests/" + digest}) {
+            RouteException e = refused(path);
+            assertEquals(400, e.status(), path);
+            assertEquals("DIGEST_INVALID", e.code(), path);
+            assertEquals(digest, e.detail(), path);
+            assertTrue(e.getMessage().contains("sha256 and sha512"), e.getMessage());
+        }
     }
 
     @Test
