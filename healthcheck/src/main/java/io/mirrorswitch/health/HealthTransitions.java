@@ -44,7 +44,7 @@ final class HealthTransitions {
             }
             return next.build();
         }
-        next.consecutiveOk(0).consecutiveFail(h.consecutiveFail() + 1).lastError(r.note());
+        next.consecutiveOk(0).consecutiveFail(h.consecutiveFail() + 1).lastError(r.note(), now);
         if (r.outcome() == Outcome.THROTTLED) {
             next.cooldownUntil(Optional.of(cooldownEnd(r.retryAt(), config, now)));
         }
@@ -60,7 +60,7 @@ final class HealthTransitions {
         UpstreamHealth.Builder next = h.toBuilder()
                 .consecutiveOk(0)
                 .consecutiveFail(fail)
-                .lastError("traffic: " + t.detail());
+                .lastError("traffic: " + t.detail(), now);
         if (outcome == Outcome.THROTTLED) {
             Instant end = cooldownEnd(t.retryAt(), config, now);
             // Several requests may report the same 429; keep the latest announced reset.

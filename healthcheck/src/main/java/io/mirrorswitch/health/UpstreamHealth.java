@@ -21,7 +21,9 @@ import java.util.OptionalDouble;
  * @param consecutiveFail failed rounds or traffic failures in a row
  * @param cooldownUntil   a throttled upstream is not eligible (and not probed) before this instant
  * @param lastProbe       the latest probe round
- * @param lastError       the latest failure, e.g. {@code connect refused} or {@code traffic: GET ... -> 503}
+ * @param lastError       the latest failure, e.g. {@code connect refused} or {@code traffic: GET ... -> 503}; kept
+ *                        after the upstream recovers (compare {@code lastErrorAt} with {@code healthySince})
+ * @param lastErrorAt     when {@code lastError} was recorded
  * @param healthySince    when it last became healthy
  * @param rounds          probe rounds recorded since it was configured
  */
@@ -38,6 +40,7 @@ public record UpstreamHealth(
         Optional<Instant> cooldownUntil,
         Optional<LastProbe> lastProbe,
         Optional<String> lastError,
+        Optional<Instant> lastErrorAt,
         Optional<Instant> healthySince,
         int rounds) {
 
@@ -45,7 +48,7 @@ public record UpstreamHealth(
     public static UpstreamHealth unknown(UpstreamConfig upstream) {
         return new UpstreamHealth(upstream.name(), upstream.origin(), upstream.priority(), false, Optional.empty(),
                 OptionalDouble.empty(), OptionalDouble.empty(), 0, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0);
+                Optional.empty(), Optional.empty(), Optional.empty(), 0);
     }
 
     /** The state word for /status: an outcome word, or {@code unknown} before the first verdict. */
@@ -93,6 +96,7 @@ public record UpstreamHealth(
         private Optional<Instant> cooldownUntil;
         private Optional<LastProbe> lastProbe;
         private Optional<String> lastError;
+        private Optional<Instant> lastErrorAt;
         private Optional<Instant> healthySince;
         private int rounds;
 
@@ -109,6 +113,7 @@ public record UpstreamHealth(
             cooldownUntil = h.cooldownUntil;
             lastProbe = h.lastProbe;
             lastError = h.lastError;
+            lastErrorAt = h.lastErrorAt;
             healthySince = h.healthySince;
             rounds = h.rounds;
         }
@@ -122,7 +127,7 @@ public record UpstreamHealth(
         Builder consecutiveFail(int v) { consecutiveFail = v; return this; }
         Builder cooldownUntil(Optional<Instant> v) { cooldownUntil = v; return this; }
         Builder lastProbe(LastProbe v) { lastProbe = Optional.of(v); return this; }
-        Builder lastError(String v) { lastError = Optional.of(v); return this; }
+        Builder lastError(String v, Instant at) { lastError = Optional.of(v); lastErrorAt = Optional.of(at); return this; }
         Builder rounds(int v) { rounds = v; return this; }
 
         Builder healthy(Instant since) {
@@ -139,7 +144,8 @@ public record UpstreamHealth(
 
         UpstreamHealth build() {
             return new UpstreamHealth(name, url, priority, healthy, state, latencyMs, bytesPerSecond, consecutiveOk,
-                    consecutiveFail, cooldownUntil, lastProbe, lastError, healthySince, rounds);
+                    consecutiveFail, cooldownUntil, lastProbe, lastError, lastErrorAt,
+                    healthySince, rounds);
         }
     }
 }
