@@ -16,6 +16,11 @@ import java.util.stream.Collectors;
  * The board's whole state, immutable, with pure transitions: a probe result, a traffic report or a new upstream
  * list goes in, the next state comes out together with what happened (a switch, notices worth a log line).
  * {@link HealthBoard} only serializes the writers and publishes the result.
+ *
+ * <p>The first choice waits for the first round of every upstream ({@code firstRoundsDue} is when it stops
+ * waiting: the start plus {@code health.timeout}), so whichever round happens to finish first is not selected
+ * only to be replaced a moment later. Meanwhile requests go to the healthy upstreams in policy order. A reload
+ * that takes away the active upstream waits the same way for the new upstreams' first rounds.
  */
 record BoardState(
         HealthSnapshot snapshot,
@@ -23,7 +28,8 @@ record BoardState(
         List<UpstreamConfig> candidates,
         HealthConfig health,
         SelectionPolicy policy,
-        ChallengerStreak streak) {
+        ChallengerStreak streak,
+        Optional<Instant> firstRoundsDue) {
 
     /** A log-worthy change of one upstream, or of the whole board. */
     record Notice(boolean warn, String text) {
@@ -38,7 +44,7 @@ record BoardState(
         HealthSnapshot snapshot = new HealthSnapshot(now, policy.name(), ups, Optional.empty(), Optional.empty(),
                 "waiting for the first probe rounds", false, List.of());
         return new BoardState(snapshot, sorted(configs), candidates(sorted(configs), ups, Optional.empty(), policy),
-                health, policy, ChallengerStreak.NONE);
+                health, policy, ChallengerStreak.NONE, Optional.of(now.plus(health.timeout())));
     }
 
     Transition withProbe(ProbeResult result, Instant now) {
@@ -61,13 +67,25 @@ record BoardState(
                 .map(c -> old.containsKey(c.name()) ? old.get(c.name()).reconfigured(c) : UpstreamHealth.unknown(c))
                 .toList();
         Optional<String> active = snapshot.active().filter(a -> ordered.stream().anyMatch(c -> c.name().equals(a)));
+        // Without its active upstream the board chooses anew, after the new upstreams' first rounds, as at start.
+        boolean activeDropped = snapshot.active().isPresent() && active.isEmpty();
+        Optional<Instant> due = activeDropped ? Optional.of(now.plus(newHealth.timeout())) : firstRoundsDue;
         SelectionPolicy newPolicy = SelectionPolicy.of(selection, newHealth);
         HealthSnapshot kept = new HealthSnapshot(snapshot.at(), newPolicy.name(), snapshot.upstreams(), active,
                 active.isPresent() ? snapshot.since() : Optional.empty(),
                 active.isPresent() ? snapshot.reason() : "the active upstream was removed from the config",
                 snapshot.allDown(), snapshot.history());
-        return new BoardState(kept, ordered, candidates, newHealth, newPolicy, ChallengerStreak.NONE)
+        return new BoardState(kept, ordered, candidates, newHealth, newPolicy, ChallengerStreak.NONE, due)
                 .reselect(ups, Optional.empty(), now, new ArrayList<>());
+    }
+
+    /** The time for first rounds is up (the checker's timer): choose with what is known. */
+    Transition firstRoundsOverdue(Instant now) {
+        if (firstRoundsDue.isEmpty()) {
+            return new Transition(this, Optional.empty(), List.of());
+        }
+        return new BoardState(snapshot, configs, candidates, health, policy, streak, Optional.of(now))
+                .reselect(snapshot.upstreams(), Optional.empty(), now, new ArrayList<>());
     }
 
     private Transition update(String name, Function<UpstreamHealth, UpstreamHealth> change, String via,
@@ -101,17 +119,30 @@ record BoardState(
 
     /** Re-decides the active upstream after the upstreams changed. */
     private Transition reselect(List<UpstreamHealth> ups, Optional<String> probed, Instant now, List<Notice> notices) {
+        List<String> awaited = ups.stream().filter(u -> u.rounds() == 0 && !u.coolingDownAt(now))
+                .map(UpstreamHealth::name).toList();
+        if (firstRoundsDue.filter(now::isBefore).isPresent() && !awaited.isEmpty()) {
+            // No choice yet: it would only be replaced when the other first rounds come in.
+            HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, snapshot.active(), snapshot.since(),
+                    waiting(ups, awaited), false, snapshot.history());
+            return done(next, ChallengerStreak.NONE, Optional.empty(), notices, firstRoundsDue);
+        }
+        // Rounds still missing when the wait ends (a hanging upstream) are named in the reason of the choice.
+        String missing = firstRoundsDue.isPresent() && !awaited.isEmpty()
+                ? " (no first round yet from " + String.join(", ", awaited) + " after "
+                        + HealthText.duration(health.timeout()) + ")" : "";
         Optional<String> active = snapshot.active();
         boolean anyHealthy = ups.stream().anyMatch(UpstreamHealth::healthy);
         if (!anyHealthy) {
             boolean allJudged = ups.stream().allMatch(UpstreamHealth::judged);
             String reason = nobodyHealthy(ups, active, allJudged);
-            if (allJudged && !snapshot.allDown()) {
+            boolean waitEnded = firstRoundsDue.isPresent();
+            if ((allJudged || waitEnded) && !snapshot.allDown()) {
                 notices.add(new Notice(true, reason));
             }
             HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, active, snapshot.since(), reason, allJudged,
                     snapshot.history());
-            return done(next, ChallengerStreak.NONE, Optional.empty(), notices);
+            return done(next, ChallengerStreak.NONE, Optional.empty(), notices, Optional.empty());
         }
         Choice choice = policy.choose(new SelectionInput(ups, active, probed, now, streak));
         if (active.filter(choice.active()::equals).isPresent()) {
@@ -122,17 +153,25 @@ record BoardState(
             }
             HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, active, snapshot.since(), reason, false,
                     snapshot.history());
-            return done(next, choice.streak(), Optional.empty(), notices);
+            return done(next, choice.streak(), Optional.empty(), notices, Optional.empty());
         }
-        SwitchEvent event = new SwitchEvent(now, active, choice.active(), choice.reason());
+        String why = choice.reason() + missing;
+        SwitchEvent event = new SwitchEvent(now, active, choice.active(), why);
         List<SwitchEvent> history = new ArrayList<>(snapshot.history());
         history.add(event);
         if (history.size() > HealthSnapshot.HISTORY_SIZE) {
             history.subList(0, history.size() - HealthSnapshot.HISTORY_SIZE).clear();
         }
         HealthSnapshot next = new HealthSnapshot(now, policy.name(), ups, Optional.of(choice.active()), Optional.of(now),
-                choice.reason(), false, history);
-        return done(next, choice.streak(), Optional.of(event), notices);
+                why, false, history);
+        return done(next, choice.streak(), Optional.of(event), notices, Optional.empty());
+    }
+
+    private String waiting(List<UpstreamHealth> ups, List<String> awaited) {
+        String healthy = ups.stream().filter(UpstreamHealth::healthy).map(HealthText::up).collect(Collectors.joining(", "));
+        return "waiting for the first probe round of " + String.join(", ", awaited) + " (at most until "
+                + firstRoundsDue.orElseThrow() + ") before choosing; "
+                + (healthy.isEmpty() ? "nothing healthy so far" : "healthy so far: " + healthy);
     }
 
     private String nobodyHealthy(List<UpstreamHealth> ups, Optional<String> active, boolean allJudged) {
@@ -140,13 +179,14 @@ record BoardState(
         if (active.isPresent()) {
             return "no upstream healthy, keeping " + active.get() + " (last known good): " + states;
         }
-        return allJudged ? "no upstream healthy yet: " + states : "waiting for the first probe rounds: " + states;
+        return allJudged ? "no upstream healthy yet: " + states : "no upstream healthy: " + states;
     }
 
     private Transition done(HealthSnapshot next, ChallengerStreak nextStreak, Optional<SwitchEvent> event,
-                            List<Notice> notices) {
+                            List<Notice> notices, Optional<Instant> due) {
         List<UpstreamConfig> order = candidates(configs, next.upstreams(), next.active(), policy);
-        return new Transition(new BoardState(next, configs, order, health, policy, nextStreak), event, List.copyOf(notices));
+        return new Transition(new BoardState(next, configs, order, health, policy, nextStreak, due), event,
+                List.copyOf(notices));
     }
 
     /**

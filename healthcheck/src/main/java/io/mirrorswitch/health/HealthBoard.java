@@ -66,6 +66,14 @@ public final class HealthBoard implements UpstreamSelector {
         apply(s -> s.withUpstreams(upstreams, health, selection, clock.instant()));
     }
 
+    /**
+     * The checker's timer, {@code health.timeout} after it started: the first choice stops waiting for first
+     * rounds that have not come in (a hanging upstream) and is made with what is known. Idempotent.
+     */
+    public void firstRoundsOverdue() {
+        apply(s -> s.firstRoundsOverdue(clock.instant()));
+    }
+
     public HealthSnapshot snapshot() {
         return state.get().snapshot();
     }

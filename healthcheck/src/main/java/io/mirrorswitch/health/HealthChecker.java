@@ -41,6 +41,7 @@ public final class HealthChecker implements AutoCloseable {
     private final Clock clock;
     private final DoubleSupplier random;
     private volatile boolean stopped;
+    private volatile ScheduledFuture<?> firstRoundsTimer;
 
     /**
      * @param clients   one client per upstream (see {@link Prober#probeHttp} for the HTTP client to build them on)
@@ -74,14 +75,33 @@ public final class HealthChecker implements AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** Starts the first round of every upstream now. */
+    /**
+     * Starts the first round of every upstream now, and tells the board after {@code health.timeout} that the
+     * first rounds still missing then (a hanging upstream) are not waited for any longer before its first choice.
+     */
     public void start() {
         chains.forEach(c -> schedule(c, Duration.ZERO));
+        try {
+            firstRoundsTimer = scheduler.schedule(this::firstRoundsOverdue, board.healthConfig().timeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("no first-rounds timer: scheduler is shut down");
+        }
+    }
+
+    private void firstRoundsOverdue() {
+        if (!stopped) {
+            board.firstRoundsOverdue();
+        }
     }
 
     /** Cancels all pending rounds; a round in flight finishes (bounded by health.timeout) but is not recorded. */
     public void stop() {
         stopped = true;
+        ScheduledFuture<?> timer = firstRoundsTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         chains.forEach(c -> {
             ScheduledFuture<?> pending = c.pending;
             if (pending != null) {
