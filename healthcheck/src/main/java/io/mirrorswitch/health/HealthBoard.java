@@ -58,7 +58,10 @@ public final class HealthBoard implements UpstreamSelector {
         apply(s -> s.withTraffic(report, clock.instant()));
     }
 
-    /** Live reload: upstreams whose name survives keep their health, new ones start unknown. */
+    /**
+     * Live reload: upstreams whose name survives keep their health, new ones start unknown; a changed
+     * {@code health.probe} makes every upstream's next round decide at once.
+     */
     public void replaceUpstreams(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection) {
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("health board: at least one upstream is required");

@@ -26,6 +26,10 @@ import java.util.OptionalDouble;
  * @param lastErrorAt     when {@code lastError} was recorded
  * @param healthySince    when it last became healthy
  * @param rounds          probe rounds recorded since it was configured
+ * @param carriedOver     its health was judged with an earlier {@code health.probe} and no round of the current
+ *                        one has judged it yet (a reload changed the probe); that next round decides at once
+ * @param servedProbe     at least one round of the current {@code health.probe} worked (since it was configured
+ *                        or the probe changed): only such an upstream can be the "last known good" one
  */
 public record UpstreamHealth(
         String name,
@@ -42,13 +46,15 @@ public record UpstreamHealth(
         Optional<String> lastError,
         Optional<Instant> lastErrorAt,
         Optional<Instant> healthySince,
-        int rounds) {
+        int rounds,
+        boolean carriedOver,
+        boolean servedProbe) {
 
     /** An upstream nobody has probed yet: not healthy, no verdict. */
     public static UpstreamHealth unknown(UpstreamConfig upstream) {
         return new UpstreamHealth(upstream.name(), upstream.origin(), upstream.priority(), false, Optional.empty(),
                 OptionalDouble.empty(), OptionalDouble.empty(), 0, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), 0);
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, false, false);
     }
 
     /** The state word for /status: an outcome word, or {@code unknown} before the first verdict. */
@@ -73,9 +79,25 @@ public record UpstreamHealth(
         return healthy && rounds > 0 && consecutiveOk == rounds;
     }
 
+    /** Whether the board still waits for this upstream's first round (of the current probe) before choosing. */
+    boolean awaitingFirstRound(Instant now) {
+        return (rounds == 0 || carriedOver) && !coolingDownAt(now);
+    }
+
     /** The same health under a new config (url or priority may have changed on reload). */
     UpstreamHealth reconfigured(UpstreamConfig upstream) {
         return toBuilder().url(upstream.origin()).priority(upstream.priority()).build();
+    }
+
+    /**
+     * The same health when {@code health.probe} changed: kept (so a reload does not drop traffic), but what it
+     * says was learnt on another image, so the next round decides at once, and it no longer counts as having
+     * served the probe.
+     */
+    UpstreamHealth withNewProbe() {
+        Builder b = toBuilder().servedProbe(false);
+        b.carriedOver = judged();
+        return b.build();
     }
 
     Builder toBuilder() {
@@ -99,6 +121,8 @@ public record UpstreamHealth(
         private Optional<Instant> lastErrorAt;
         private Optional<Instant> healthySince;
         private int rounds;
+        private boolean carriedOver;
+        private boolean servedProbe;
 
         private Builder(UpstreamHealth h) {
             name = h.name;
@@ -116,6 +140,8 @@ public record UpstreamHealth(
             lastErrorAt = h.lastErrorAt;
             healthySince = h.healthySince;
             rounds = h.rounds;
+            carriedOver = h.carriedOver;
+            servedProbe = h.servedProbe;
         }
 
         Builder url(String v) { url = v; return this; }
@@ -129,6 +155,8 @@ public record UpstreamHealth(
         Builder lastProbe(LastProbe v) { lastProbe = Optional.of(v); return this; }
         Builder lastError(String v, Instant at) { lastError = Optional.of(v); lastErrorAt = Optional.of(at); return this; }
         Builder rounds(int v) { rounds = v; return this; }
+        Builder judgedByCurrentProbe() { carriedOver = false; return this; }
+        Builder servedProbe(boolean v) { servedProbe = v; return this; }
 
         Builder healthy(Instant since) {
             healthy = true;
@@ -144,8 +172,8 @@ public record UpstreamHealth(
 
         UpstreamHealth build() {
             return new UpstreamHealth(name, url, priority, healthy, state, latencyMs, bytesPerSecond, consecutiveOk,
-                    consecutiveFail, cooldownUntil, lastProbe, lastError, lastErrorAt,
-                    healthySince, rounds);
+                    consecutiveFail, cooldownUntil, lastProbe, lastError, lastErrorAt, healthySince, rounds, carriedOver,
+                    servedProbe);
         }
     }
 }

@@ -8,6 +8,7 @@ import static io.mirrorswitch.health.Fixtures.THIRD;
 import static io.mirrorswitch.health.Fixtures.failed;
 import static io.mirrorswitch.health.Fixtures.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorswitch.config.SelectionConfig;
@@ -107,5 +108,29 @@ class FirstChoiceTest {
         clock.advance(Duration.ofSeconds(30));
         board.recordProbe(ok("fallback", clock.instant(), 300));
         assertEquals(Optional.of("fallback"), board.snapshot().active());
+    }
+
+    @Test
+    void whenNothingIsHealthyAndNothingEverWasThereIsNoSwitchAndNoLastKnownGood() {
+        HealthBoard board = board(PRIORITY, HUB1, FALLBACK, THIRD);
+        String missing = "manifest library/alpne:3.19 not found (404)";
+        for (int round = 0; round < 4; round++) {
+            board.recordProbe(failed("third", Outcome.NOT_FOUND, clock.instant(), missing));
+            board.recordProbe(failed("hub1", Outcome.NOT_FOUND, clock.instant(), missing));
+            board.recordProbe(failed("fallback", Outcome.NOT_FOUND, clock.instant(), missing));
+            clock.advance(Duration.ofSeconds(30));
+        }
+        HealthSnapshot s = board.snapshot();
+        assertEquals(List.of(), switches);
+        assertEquals(Optional.empty(), s.active());
+        assertTrue(s.allDown());
+        assertFalse(s.ready());
+        assertEquals(List.of("hub1", "fallback", "third"), names(board.candidates()), "every upstream is still tried");
+        String plain = "no upstream healthy: hub1 not_found (" + missing + "), fallback not_found (" + missing
+                + "), third not_found (" + missing + ")";
+        assertEquals(plain, s.reason());
+        assertEquals(List.of(plain), loggedStartingWith("no upstream", "selected", "switched", "keeping"),
+                "said once, plainly");
+        assertTrue(logged.stream().noneMatch(l -> l.contains("last known good")), logged.toString());
     }
 }
