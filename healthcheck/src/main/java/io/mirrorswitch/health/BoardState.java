@@ -58,9 +58,11 @@ record BoardState(
     }
 
     /**
-     * Live reload: an upstream whose name survives keeps its health; new ones start unknown. When
-     * {@code health.probe} changed, the kept health is carried over until each upstream's next round, which
-     * decides at once, and the choice waits for those rounds (at most {@code health.timeout}) as it does at start.
+     * Live reload: an upstream whose name and url survive keeps its health (a running throttle cooldown too); one
+     * whose url changed starts unknown, like a new one: it is another server (and when it was the active one, the
+     * choice waits for its first round). When {@code health.probe} changed, the kept health is carried over until
+     * each upstream's next round, which decides at once, and the choice waits for those rounds (at most
+     * {@code health.timeout}) as it does at start.
      */
     Transition withUpstreams(List<UpstreamConfig> newConfigs, HealthConfig newHealth, SelectionConfig selection,
                              Instant now) {
@@ -70,7 +72,7 @@ record BoardState(
         boolean probeChanged = !newHealth.probe().equals(health.probe());
         List<UpstreamHealth> ups = ordered.stream().map(c -> {
             UpstreamHealth before = old.get(c.name());
-            if (before == null) {
+            if (before == null || !before.url().equals(c.origin())) {
                 return UpstreamHealth.unknown(c);
             }
             return probeChanged ? before.reconfigured(c).withNewProbe() : before.reconfigured(c);
@@ -82,6 +84,9 @@ record BoardState(
             if (ordered.stream().noneMatch(c -> c.name().equals(name))) {
                 active = Optional.empty();
                 reason = "the active upstream was removed from the config";
+            } else if (!find(ups, name).url().equals(find(snapshot.upstreams(), name).url())) {
+                active = Optional.empty();
+                reason = "the active upstream's url changed";
             }
         }
         boolean activeDropped = snapshot.active().isPresent() && active.isEmpty();

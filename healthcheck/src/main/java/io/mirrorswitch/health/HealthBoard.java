@@ -59,8 +59,8 @@ public final class HealthBoard implements UpstreamSelector {
     }
 
     /**
-     * Live reload: upstreams whose name survives keep their health, new ones start unknown; a changed
-     * {@code health.probe} makes every upstream's next round decide at once.
+     * Live reload: upstreams whose name and url survive keep their health, new ones and those whose url changed
+     * start unknown; a changed {@code health.probe} makes every upstream's next round decide at once.
      */
     public void replaceUpstreams(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection) {
         if (upstreams.isEmpty()) {

@@ -84,9 +84,9 @@ public record UpstreamHealth(
         return (rounds == 0 || carriedOver) && !coolingDownAt(now);
     }
 
-    /** The same health under a new config (url or priority may have changed on reload). */
+    /** The same health under a new config (priority or credentials may have changed on reload, not the url). */
     UpstreamHealth reconfigured(UpstreamConfig upstream) {
-        return toBuilder().url(upstream.origin()).priority(upstream.priority()).build();
+        return toBuilder().priority(upstream.priority()).build();
     }
 
     /**
@@ -144,7 +144,6 @@ public record UpstreamHealth(
             servedProbe = h.servedProbe;
         }
 
-        Builder url(String v) { url = v; return this; }
         Builder priority(int v) { priority = v; return this; }
         Builder state(Outcome v) { state = Optional.of(v); return this; }
         Builder latencyMs(double v) { latencyMs = OptionalDouble.of(v); return this; }

@@ -8,11 +8,14 @@ import static io.mirrorswitch.health.Fixtures.THIRD;
 import static io.mirrorswitch.health.Fixtures.failed;
 import static io.mirrorswitch.health.Fixtures.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mirrorswitch.config.HealthConfig;
 import io.mirrorswitch.config.UpstreamConfig;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -116,5 +119,41 @@ class ReloadHealthTest {
         board.recordProbe(ok("fallback", clock.instant(), 200));
         assertEquals(List.of("switched hub1 -> fallback: hub1 not_found (manifest library/busybox:latest not found (404)), "
                 + "fallback ok 200 ms"), switches.subList(switchesBefore, switches.size()).stream().map(SwitchEvent::line).toList());
+    }
+
+    @Test
+    void aReloadKeepsAThrottleCooldownByNameButAChangedUrlStartsTheUpstreamFresh() {
+        Instant reset = clock.instant().plus(Duration.ofHours(24));
+        board.recordProbe(failed("fallback", Outcome.THROTTLED, clock.instant(), "429 Retry-After 86400").withRetryAt(reset));
+        UpstreamConfig fallbackCredentials = Fixtures.withCredentials("fallback", 2, "new-password");
+        board.replaceUpstreams(List.of(HUB1, fallbackCredentials, THIRD), HEALTH, PRIORITY);
+        UpstreamHealth kept = board.snapshot().upstream("fallback").orElseThrow();
+        assertEquals(Optional.of(reset), kept.cooldownUntil(), "same name and url: the cooldown stays");
+        assertEquals("throttled", kept.stateWord());
+
+        UpstreamConfig moved = new UpstreamConfig("fallback", URI.create("https://new-mirror.example"), 2,
+                Optional.empty(), Optional.empty());
+        board.replaceUpstreams(List.of(HUB1, moved, THIRD), HEALTH, PRIORITY);
+        UpstreamHealth fresh = board.snapshot().upstream("fallback").orElseThrow();
+        assertEquals("https://new-mirror.example", fresh.url());
+        assertEquals(Optional.empty(), fresh.cooldownUntil(), "another server: no cooldown, probed at once");
+        assertEquals("unknown", fresh.stateWord());
+        assertEquals(Optional.empty(), fresh.lastError());
+        assertEquals(0, fresh.rounds());
+        assertFalse(fresh.coolingDownAt(clock.instant()));
+        assertEquals(Optional.of("hub1"), board.snapshot().active(), "the active one is not touched");
+    }
+
+    @Test
+    void whenTheActiveUpstreamsUrlChangesTheChoiceWaitsForItsFirstRound() {
+        int switchesBefore = switches.size();
+        UpstreamConfig moved = new UpstreamConfig("hub1", URI.create("https://hub1-new.example"), 1,
+                Optional.empty(), Optional.empty());
+        board.replaceUpstreams(List.of(moved, FALLBACK, THIRD), HEALTH, PRIORITY);
+        assertEquals(Optional.empty(), board.snapshot().active());
+        assertEquals(List.of("fallback", "third", "hub1"), board.candidates().stream().map(UpstreamConfig::name).toList());
+        board.recordProbe(ok("hub1", clock.instant(), 150));
+        assertEquals(List.of("selected hub1: hub1 ok 150 ms"),
+                switches.subList(switchesBefore, switches.size()).stream().map(SwitchEvent::line).toList());
     }
 }
