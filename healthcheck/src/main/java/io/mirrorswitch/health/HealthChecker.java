@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * lockstep) and feeds the results into the {@link HealthBoard}. Each upstream has its own chain of rounds: the
  * next round is scheduled when the previous one finished, so rounds of one upstream never overlap, and rounds
  * run on their own executor, so a slow upstream never delays another one or the proxy. The scheduler only
- * keeps time. The first round of every upstream starts immediately; a throttled upstream is not probed again
- * before its cooldown ends.
+ * keeps time (its one other task tells the board, {@code health.timeout} after the start, not to wait for
+ * missing first rounds any longer). The first round of every upstream starts immediately; a throttled upstream
+ * is not probed again before its cooldown ends.
  */
 public final class HealthChecker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
