@@ -58,12 +58,23 @@ public final class HealthBoard implements UpstreamSelector {
         apply(s -> s.withTraffic(report, clock.instant()));
     }
 
-    /** Live reload: upstreams whose name survives keep their health, new ones start unknown. */
+    /**
+     * Live reload: upstreams whose name and url survive keep their health, new ones and those whose url changed
+     * start unknown; a changed {@code health.probe} makes every upstream's next round decide at once.
+     */
     public void replaceUpstreams(List<UpstreamConfig> upstreams, HealthConfig health, SelectionConfig selection) {
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("health board: at least one upstream is required");
         }
         apply(s -> s.withUpstreams(upstreams, health, selection, clock.instant()));
+    }
+
+    /**
+     * The checker's timer, {@code health.timeout} after it started: the first choice stops waiting for first
+     * rounds that have not come in (a hanging upstream) and is made with what is known. Idempotent.
+     */
+    public void firstRoundsOverdue() {
+        apply(s -> s.firstRoundsOverdue(clock.instant()));
     }
 
     public HealthSnapshot snapshot() {

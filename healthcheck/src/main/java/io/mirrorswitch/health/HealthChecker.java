@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * lockstep) and feeds the results into the {@link HealthBoard}. Each upstream has its own chain of rounds: the
  * next round is scheduled when the previous one finished, so rounds of one upstream never overlap, and rounds
  * run on their own executor, so a slow upstream never delays another one or the proxy. The scheduler only
- * keeps time. The first round of every upstream starts immediately; a throttled upstream is not probed again
- * before its cooldown ends.
+ * keeps time (its one other task tells the board, {@code health.timeout} after the start, not to wait for
+ * missing first rounds any longer). The first round of every upstream starts immediately; a throttled upstream
+ * is not probed again before its cooldown ends.
  */
 public final class HealthChecker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
@@ -41,6 +42,7 @@ public final class HealthChecker implements AutoCloseable {
     private final Clock clock;
     private final DoubleSupplier random;
     private volatile boolean stopped;
+    private volatile ScheduledFuture<?> firstRoundsTimer;
 
     /**
      * @param clients   one client per upstream (see {@link Prober#probeHttp} for the HTTP client to build them on)
@@ -74,14 +76,33 @@ public final class HealthChecker implements AutoCloseable {
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    /** Starts the first round of every upstream now. */
+    /**
+     * Starts the first round of every upstream now, and tells the board after {@code health.timeout} that the
+     * first rounds still missing then (a hanging upstream) are not waited for any longer before its first choice.
+     */
     public void start() {
         chains.forEach(c -> schedule(c, Duration.ZERO));
+        try {
+            firstRoundsTimer = scheduler.schedule(this::firstRoundsOverdue, board.healthConfig().timeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("no first-rounds timer: scheduler is shut down");
+        }
+    }
+
+    private void firstRoundsOverdue() {
+        if (!stopped) {
+            board.firstRoundsOverdue();
+        }
     }
 
     /** Cancels all pending rounds; a round in flight finishes (bounded by health.timeout) but is not recorded. */
     public void stop() {
         stopped = true;
+        ScheduledFuture<?> timer = firstRoundsTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         chains.forEach(c -> {
             ScheduledFuture<?> pending = c.pending;
             if (pending != null) {

@@ -11,11 +11,14 @@ import java.util.Optional;
  * @param at        when this snapshot was made
  * @param policy    the selection policy word ({@code priority} or {@code fastest})
  * @param upstreams every configured upstream in config order
- * @param active    the upstream requests go to first; empty only before any upstream was ever healthy
+ * @param active    the upstream requests go to first; empty before the first choice (which waits for every
+ *                  upstream's first round, at most {@code health.timeout}) and while no upstream is healthy and
+ *                  none has served the current probe (there is no last known good one)
  * @param since     when {@code active} became active
- * @param reason    why {@code active} is active (or why nothing is healthy), with evidence
- * @param allDown   every upstream has been judged and none is healthy ({@code active} is then the last known
- *                  good one, kept so a dual outage does not move the choice)
+ * @param reason    why {@code active} is active (or why nothing is healthy, or what the first choice waits for),
+ *                  with evidence
+ * @param allDown   every upstream has been judged and none is healthy ({@code active}, if any, is then the last
+ *                  known good one, kept so a dual outage does not move the choice)
  * @param history   recent switches, oldest first
  */
 public record HealthSnapshot(

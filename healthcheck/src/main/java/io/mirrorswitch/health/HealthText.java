@@ -7,7 +7,11 @@ final class HealthText {
     private HealthText() {
     }
 
-    /** Why an upstream is not usable: {@code hub1 down 3/3 (connect refused)}, {@code hub1 corrupt (...)}. */
+    /**
+     * Why an upstream is not usable: {@code hub1 down 3/3 (connect refused)}, {@code hub1 corrupt (...)}. The
+     * count of failures towards {@code fall} is shown only where it means something: for an upstream that is
+     * still healthy, or that {@code fall} failures ejected; one that never served the probe simply failed.
+     */
     static String down(UpstreamHealth h, int fall) {
         if (!h.judged()) {
             return h.name() + " not probed yet";
@@ -16,7 +20,7 @@ final class HealthText {
         Outcome state = h.state().orElseThrow();
         if (state == Outcome.THROTTLED || h.cooldownUntil().isPresent()) {
             h.cooldownUntil().ifPresent(until -> s.append(" until ").append(until));
-        } else if (!state.isDefinite() && !state.works()) {
+        } else if (!state.isDefinite() && !state.works() && (h.healthy() || h.servedProbe() && h.consecutiveFail() >= fall)) {
             s.append(' ').append(Math.min(h.consecutiveFail(), fall)).append('/').append(fall);
         }
         h.lastError().ifPresent(e -> s.append(" (").append(e).append(')'));

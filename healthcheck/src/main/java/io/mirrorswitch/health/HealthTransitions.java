@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The per-upstream state machine, as pure functions: the same inputs always give the same next state.
  * <ul>
- *   <li>the very first probe round decides at once;</li>
+ *   <li>the very first probe round decides at once (as does the first round after a reload changed
+ *       {@code health.probe}: health learnt on another image is only carried over until then);</li>
  *   <li>afterwards {@code rise} good rounds in a row make an upstream healthy and {@code fall} failures in a
  *       row make it unhealthy;</li>
  *   <li>definite verdicts ({@code corrupt}, {@code auth_wall}, {@code forbidden}) eject at once;</li>
@@ -24,15 +25,17 @@ final class HealthTransitions {
     }
 
     static UpstreamHealth probed(UpstreamHealth h, ProbeResult r, HealthConfig config, Instant now) {
-        boolean firstRound = h.rounds() == 0;
+        boolean firstRound = h.rounds() == 0 || h.carriedOver();
         boolean coolingDown = h.coolingDownAt(now);
         UpstreamHealth.Builder next = h.toBuilder()
                 .rounds(h.rounds() + 1)
+                .judgedByCurrentProbe()
                 .state(r.outcome())
                 .lastProbe(LastProbe.of(r))
                 .cooldownUntil(coolingDown ? h.cooldownUntil() : Optional.empty());
         if (r.outcome().works()) {
             smooth(next, h, r);
+            next.servedProbe(true);
             if (coolingDown) {
                 // The announced reset has not passed; a cheap HEAD may work while pulls would still get 429.
                 return next.build();
@@ -44,11 +47,11 @@ final class HealthTransitions {
             }
             return next.build();
         }
-        next.consecutiveOk(0).consecutiveFail(h.consecutiveFail() + 1).lastError(r.note());
+        next.consecutiveOk(0).consecutiveFail(h.consecutiveFail() + 1).lastError(r.note(), now);
         if (r.outcome() == Outcome.THROTTLED) {
             next.cooldownUntil(Optional.of(cooldownEnd(r.retryAt(), config, now)));
         }
-        if (ejects(r.outcome(), h.consecutiveFail() + 1, config)) {
+        if (firstRound || ejects(r.outcome(), h.consecutiveFail() + 1, config)) {
             next.unhealthy();
         }
         return next.build();
@@ -60,7 +63,7 @@ final class HealthTransitions {
         UpstreamHealth.Builder next = h.toBuilder()
                 .consecutiveOk(0)
                 .consecutiveFail(fail)
-                .lastError("traffic: " + t.detail());
+                .lastError("traffic: " + t.detail(), now);
         if (outcome == Outcome.THROTTLED) {
             Instant end = cooldownEnd(t.retryAt(), config, now);
             // Several requests may report the same 429; keep the latest announced reset.

@@ -52,6 +52,7 @@ public final class StatusDocument {
         out.put("rounds", u.rounds());
         out.put("lastProbe", u.lastProbe().map(StatusDocument::lastProbe).orElse(null));
         out.put("lastError", u.lastError().orElse(null));
+        out.put("lastErrorAt", time(u.lastErrorAt()));
         return out;
     }
 

@@ -21,9 +21,15 @@ import java.util.OptionalDouble;
  * @param consecutiveFail failed rounds or traffic failures in a row
  * @param cooldownUntil   a throttled upstream is not eligible (and not probed) before this instant
  * @param lastProbe       the latest probe round
- * @param lastError       the latest failure, e.g. {@code connect refused} or {@code traffic: GET ... -> 503}
+ * @param lastError       the latest failure, e.g. {@code connect refused} or {@code traffic: GET ... -> 503}; kept
+ *                        after the upstream recovers (compare {@code lastErrorAt} with {@code healthySince})
+ * @param lastErrorAt     when {@code lastError} was recorded
  * @param healthySince    when it last became healthy
  * @param rounds          probe rounds recorded since it was configured
+ * @param carriedOver     its health was judged with an earlier {@code health.probe} and no round of the current
+ *                        one has judged it yet (a reload changed the probe); that next round decides at once
+ * @param servedProbe     at least one round of the current {@code health.probe} worked (since it was configured
+ *                        or the probe changed): only such an upstream can be the "last known good" one
  */
 public record UpstreamHealth(
         String name,
@@ -38,14 +44,17 @@ public record UpstreamHealth(
         Optional<Instant> cooldownUntil,
         Optional<LastProbe> lastProbe,
         Optional<String> lastError,
+        Optional<Instant> lastErrorAt,
         Optional<Instant> healthySince,
-        int rounds) {
+        int rounds,
+        boolean carriedOver,
+        boolean servedProbe) {
 
     /** An upstream nobody has probed yet: not healthy, no verdict. */
     public static UpstreamHealth unknown(UpstreamConfig upstream) {
         return new UpstreamHealth(upstream.name(), upstream.origin(), upstream.priority(), false, Optional.empty(),
                 OptionalDouble.empty(), OptionalDouble.empty(), 0, 0, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0);
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, false, false);
     }
 
     /** The state word for /status: an outcome word, or {@code unknown} before the first verdict. */
@@ -70,9 +79,25 @@ public record UpstreamHealth(
         return healthy && rounds > 0 && consecutiveOk == rounds;
     }
 
-    /** The same health under a new config (url or priority may have changed on reload). */
+    /** Whether the board still waits for this upstream's first round (of the current probe) before choosing. */
+    boolean awaitingFirstRound(Instant now) {
+        return (rounds == 0 || carriedOver) && !coolingDownAt(now);
+    }
+
+    /** The same health under a new config (priority or credentials may have changed on reload, not the url). */
     UpstreamHealth reconfigured(UpstreamConfig upstream) {
-        return toBuilder().url(upstream.origin()).priority(upstream.priority()).build();
+        return toBuilder().priority(upstream.priority()).build();
+    }
+
+    /**
+     * The same health when {@code health.probe} changed: kept (so a reload does not drop traffic), but what it
+     * says was learnt on another image, so the next round decides at once, and it no longer counts as having
+     * served the probe.
+     */
+    UpstreamHealth withNewProbe() {
+        Builder b = toBuilder().servedProbe(false);
+        b.carriedOver = judged();
+        return b.build();
     }
 
     Builder toBuilder() {
@@ -93,8 +118,11 @@ public record UpstreamHealth(
         private Optional<Instant> cooldownUntil;
         private Optional<LastProbe> lastProbe;
         private Optional<String> lastError;
+        private Optional<Instant> lastErrorAt;
         private Optional<Instant> healthySince;
         private int rounds;
+        private boolean carriedOver;
+        private boolean servedProbe;
 
         private Builder(UpstreamHealth h) {
             name = h.name;
@@ -109,11 +137,13 @@ public record UpstreamHealth(
             cooldownUntil = h.cooldownUntil;
             lastProbe = h.lastProbe;
             lastError = h.lastError;
+            lastErrorAt = h.lastErrorAt;
             healthySince = h.healthySince;
             rounds = h.rounds;
+            carriedOver = h.carriedOver;
+            servedProbe = h.servedProbe;
         }
 
-        Builder url(String v) { url = v; return this; }
         Builder priority(int v) { priority = v; return this; }
         Builder state(Outcome v) { state = Optional.of(v); return this; }
         Builder latencyMs(double v) { latencyMs = OptionalDouble.of(v); return this; }
@@ -122,8 +152,10 @@ public record UpstreamHealth(
         Builder consecutiveFail(int v) { consecutiveFail = v; return this; }
         Builder cooldownUntil(Optional<Instant> v) { cooldownUntil = v; return this; }
         Builder lastProbe(LastProbe v) { lastProbe = Optional.of(v); return this; }
-        Builder lastError(String v) { lastError = Optional.of(v); return this; }
+        Builder lastError(String v, Instant at) { lastError = Optional.of(v); lastErrorAt = Optional.of(at); return this; }
         Builder rounds(int v) { rounds = v; return this; }
+        Builder judgedByCurrentProbe() { carriedOver = false; return this; }
+        Builder servedProbe(boolean v) { servedProbe = v; return this; }
 
         Builder healthy(Instant since) {
             healthy = true;
@@ -139,7 +171,8 @@ public record UpstreamHealth(
 
         UpstreamHealth build() {
             return new UpstreamHealth(name, url, priority, healthy, state, latencyMs, bytesPerSecond, consecutiveOk,
-                    consecutiveFail, cooldownUntil, lastProbe, lastError, healthySince, rounds);
+                    consecutiveFail, cooldownUntil, lastProbe, lastError, lastErrorAt, healthySince, rounds, carriedOver,
+                    servedProbe);
         }
     }
 }

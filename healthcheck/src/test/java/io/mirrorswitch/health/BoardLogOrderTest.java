@@ -4,6 +4,7 @@ import static io.mirrorswitch.health.Fixtures.FALLBACK;
 import static io.mirrorswitch.health.Fixtures.HEALTH;
 import static io.mirrorswitch.health.Fixtures.HUB1;
 import static io.mirrorswitch.health.Fixtures.PRIORITY;
+import static io.mirrorswitch.health.Fixtures.failed;
 import static io.mirrorswitch.health.Fixtures.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The board's log lines come out in the order of the snapshots they describe, even when the writer of an older
- * change is overtaken by a newer one between publishing and logging (two upstreams' first rounds ending at once).
+ * change is overtaken by a newer one between publishing and logging (two upstreams failing at once).
  */
 class BoardLogOrderTest {
     private final MutableClock clock = MutableClock.atEpochPlusDay();
@@ -37,18 +38,23 @@ class BoardLogOrderTest {
     @Test
     void aChangeOvertakenBeforeItsLogLineIsStillLoggedFirst() throws Exception {
         HealthBoard board = new HealthBoard(List.of(HUB1, FALLBACK), HEALTH, PRIORITY, clock, this::write);
-        slowWriter = new Thread(() -> board.recordProbe(ok("fallback", clock.instant(), 300)), "slow-writer");
+        board.recordProbe(ok("hub1", clock.instant(), 100));
+        board.recordProbe(ok("fallback", clock.instant(), 300));
+        slowWriter = new Thread(() -> board.recordProbe(failed("hub1", Outcome.CORRUPT, clock.instant(), "html")),
+                "slow-writer");
         slowWriter.start();
         assertTrue(slowWriterInLog.await(10, TimeUnit.SECONDS), "the first change is published and being logged");
 
-        board.recordProbe(ok("hub1", clock.instant(), 100)); // published after the slow writer's change
+        // Published after the slow writer's change.
+        board.recordProbe(failed("fallback", Outcome.CORRUPT, clock.instant(), "html"));
         letSlowWriterGo.countDown();
         slowWriter.join(10_000);
 
         List<String> heads = written.stream().map(line -> line.substring(0, line.indexOf(':'))).toList();
-        assertEquals(List.of("fallback healthy (first round)", "selected fallback", "hub1 healthy (first round)",
-                "switched fallback -> hub1"), heads, written.toString());
-        assertEquals("hub1", board.snapshot().active().orElseThrow());
+        assertEquals(List.of("hub1 healthy (first round)", "fallback healthy (first round)", "selected hub1",
+                "hub1 ejected", "switched hub1 -> fallback", "fallback ejected",
+                "no upstream healthy, keeping fallback (last known good)"), heads, written.toString());
+        assertEquals("fallback", board.snapshot().active().orElseThrow());
     }
 
     private static void awaitUninterruptibly(CountDownLatch latch) {

@@ -60,8 +60,9 @@ class HealthCheckerTest {
         scheduler.runDue();
         assertEquals(List.of("hub1 deep", "fallback deep"), probed);
         assertTrue(board.snapshot().ready());
-        assertEquals(List.of(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(27), Duration.ofSeconds(33)),
-                scheduler.delays(), "interval 30 s, jitter ±10 %");
+        assertEquals(List.of(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(27),
+                Duration.ofSeconds(33)), scheduler.delays(), "first rounds at once, the first-rounds timer at health.timeout, "
+                + "then interval 30 s, jitter ±10 %");
 
         scheduler.advance(Duration.ofSeconds(27));
         assertEquals(3, probed.size());
@@ -95,7 +96,7 @@ class HealthCheckerTest {
         HealthChecker checker = new HealthChecker(board, probe, clients(HUB1), scheduler, Runnable::run, clock, () -> 0.5);
         checker.start();
         scheduler.runDue();
-        assertEquals(Duration.ofMinutes(10), scheduler.delays().get(1));
+        assertEquals(Duration.ofMinutes(10), scheduler.delays().get(2), "after the first round and the first-rounds timer");
         scheduler.advance(Duration.ofMinutes(9));
         assertEquals(1, probed.size());
         scheduler.advance(Duration.ofMinutes(1));
@@ -111,13 +112,18 @@ class HealthCheckerTest {
     }
 
     @Test
-    void aHangingRoundDoesNotBlockAnotherUpstreamsRound() throws Exception {
-        HealthBoard board = board(health(1));
+    void aHangingRoundDoesNotBlockAnotherUpstreamsRoundNorTheFirstChoiceBeyondTheProbeTimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch fallbackRecorded = new CountDownLatch(1);
-        board.addSwitchListener((event, snapshot) -> {
-            if (event.to().equals("fallback")) {
+        CountDownLatch selectionLogged = new CountDownLatch(1);
+        List<String> logged = Collections.synchronizedList(new ArrayList<>());
+        HealthBoard board = new HealthBoard(List.of(HUB1, FALLBACK), health(1), Fixtures.PRIORITY, clock, (warn, line) -> {
+            logged.add(line);
+            if (line.startsWith("fallback healthy")) {
                 fallbackRecorded.countDown();
+            }
+            if (line.startsWith("selected ") || line.startsWith("switched ")) {
+                selectionLogged.countDown();
             }
         });
         UpstreamProbe probe = (client, deep) -> {
@@ -132,11 +138,24 @@ class HealthCheckerTest {
         };
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            HealthChecker checker = new HealthChecker(board, probe, clients(HUB1, FALLBACK), scheduler, pool, clock, () -> 0.5);
+            // Random 1.0: the next rounds come after 33 s, so only the first-rounds timer runs at 30 s.
+            HealthChecker checker = new HealthChecker(board, probe, clients(HUB1, FALLBACK), scheduler, pool, clock, () -> 1.0);
             checker.start();
             scheduler.runDue();
             assertTrue(fallbackRecorded.await(10, TimeUnit.SECONDS), "fallback's round finished while hub1's hangs");
             assertFalse(board.snapshot().upstream("hub1").orElseThrow().judged());
+            assertTrue(board.snapshot().ready(), "ready as soon as one upstream is healthy");
+            assertEquals(java.util.Optional.empty(), board.snapshot().active(), "the choice waits for hub1's first round");
+            assertEquals("fallback", board.candidates().get(0).name(), "requests go to the healthy one meanwhile");
+
+            scheduler.advance(Duration.ofSeconds(29));
+            assertEquals(java.util.Optional.empty(), board.snapshot().active());
+            scheduler.advance(Duration.ofSeconds(1));
+            assertEquals(java.util.Optional.of("fallback"), board.snapshot().active(), "health.timeout bounds the wait");
+            // The line may be written by the probe thread still writing fallback's line (see BoardLog).
+            assertTrue(selectionLogged.await(10, TimeUnit.SECONDS), logged.toString());
+            assertTrue(logged.contains("selected fallback: fallback ok 100 ms (no first round yet from hub1 after 30 s)"),
+                    logged.toString());
             release.countDown();
             checker.stop();
         } finally {

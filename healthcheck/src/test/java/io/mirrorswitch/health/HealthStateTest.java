@@ -161,6 +161,31 @@ class HealthStateTest {
     }
 
     @Test
+    void theLastErrorCarriesItsTimeAndIsKeptAfterRecoveryWithHealthySinceTellingItIsOld() {
+        probe(ok("hub1", clock.instant(), 120));
+        Instant failedAt = null;
+        for (int i = 0; i < 3; i++) {
+            failedAt = clock.instant();
+            probe(failed("hub1", Outcome.DOWN, clock.instant(), "connect refused"));
+        }
+        assertFalse(hub1().healthy());
+        assertEquals(Optional.of("connect refused"), hub1().lastError());
+        assertEquals(Optional.of(failedAt), hub1().lastErrorAt(), "the time of the latest failure");
+
+        probe(ok("hub1", clock.instant(), 120));
+        probe(ok("hub1", clock.instant(), 120));
+        assertTrue(hub1().healthy());
+        assertEquals(Optional.of("connect refused"), hub1().lastError(), "kept: what last went wrong, and when");
+        assertEquals(Optional.of(failedAt), hub1().lastErrorAt());
+        assertTrue(hub1().healthySince().orElseThrow().isAfter(failedAt), "healthy since after it: an old error");
+
+        Instant trafficAt = clock.instant();
+        board.report(TrafficReport.of("hub1", TrafficFault.SERVER_ERROR, "GET /v2/x/manifests/1 -> 503"));
+        assertEquals(Optional.of("traffic: GET /v2/x/manifests/1 -> 503"), hub1().lastError());
+        assertEquals(Optional.of(trafficAt), hub1().lastErrorAt());
+    }
+
+    @Test
     void latencyIsSmoothed() {
         probe(ok("hub1", clock.instant(), 100));
         probe(ok("hub1", clock.instant(), 200));

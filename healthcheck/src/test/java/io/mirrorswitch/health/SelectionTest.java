@@ -60,12 +60,14 @@ class SelectionTest {
     }
 
     @Test
-    void atStartTheFirstHealthyIsSelectedAndABetterOneFinishingItsFirstRoundLaterTakesOverWithoutDelay() {
-        round(ok("fallback", clock.instant(), 300));
+    void aBetterUpstreamWhoseFirstRoundCameAfterTheWaitTakesOverWithoutFailbackDelay() {
+        round(ok("fallback", clock.instant(), 300)); // 30 s: health.timeout, hub1's first round is overdue
+        board.firstRoundsOverdue();
         assertEquals(Optional.of("fallback"), active());
-        assertEquals("selected fallback: fallback ok 300 ms", switches.get(0).line());
+        assertEquals("selected fallback: fallback ok 300 ms (no first round yet from hub1 after 30 s)",
+                switches.get(0).line());
         round(ok("hub1", clock.instant(), 100));
-        assertEquals(Optional.of("hub1"), active());
+        assertEquals(Optional.of("hub1"), active(), "it never failed: not a failback");
         assertEquals(2, switches.size());
     }
 
@@ -186,9 +188,9 @@ class SelectionTest {
             b.recordProbe(ok("hub1", clock.instant(), 100));
             b.recordProbe(failed("hub1", Outcome.CORRUPT, clock.instant(), "html"));
         }
-        assertEquals(31, seen.size());
+        assertEquals(30, seen.size(), "selected hub1 once both first rounds were in, then 29 switches");
         assertEquals(HealthSnapshot.HISTORY_SIZE, b.snapshot().history().size());
-        assertEquals(seen.subList(31 - HealthSnapshot.HISTORY_SIZE, 31), b.snapshot().history());
+        assertEquals(seen.subList(30 - HealthSnapshot.HISTORY_SIZE, 30), b.snapshot().history());
     }
 
     @Test
@@ -204,7 +206,14 @@ class SelectionTest {
         assertTrue(fallback.healthy(), "a surviving upstream keeps its health");
         assertEquals(7, fallback.priority());
         assertEquals("unknown", s.upstream("third").orElseThrow().stateWord());
-        assertEquals(Optional.of("fallback"), s.active());
+        // The new choice waits for the new upstream's first round, as at start; requests go to fallback meanwhile.
+        assertEquals(Optional.empty(), s.active());
+        assertTrue(s.ready());
+        assertEquals(List.of("fallback", "third"), candidateNames());
+
+        board.recordProbe(failed("third", Outcome.DOWN, clock.instant(), "connect refused"));
+        assertEquals(Optional.of("fallback"), active());
+        assertEquals("selected fallback: fallback ok 300 ms", switches.get(switches.size() - 1).line());
         assertEquals(List.of("fallback", "third"), candidateNames());
     }
 }

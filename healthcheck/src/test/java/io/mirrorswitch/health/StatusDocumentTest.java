@@ -44,11 +44,14 @@ class StatusDocumentTest {
         assertEquals(429, fallback.get("lastProbe").get("evidence").get("status").asInt());
         assertEquals("3600", fallback.get("lastProbe").get("evidence").get("headers").get("Retry-After").asText());
         assertEquals("429 Retry-After 3600", fallback.get("lastError").asText());
+        assertEquals("2026-01-01T00:00:00Z", fallback.get("lastErrorAt").asText(), "when, as an ISO instant");
         JsonNode hub1 = doc.get("upstreams").get(0);
         assertEquals(412, hub1.get("latencyMs").asLong());
-        for (String field : List.of("name", "priority", "consecutiveOk", "consecutiveFail", "bytesPerSecond", "lastProbe")) {
+        for (String field : List.of("name", "priority", "consecutiveOk", "consecutiveFail", "bytesPerSecond", "lastProbe",
+                "lastError", "lastErrorAt", "healthySince")) {
             assertTrue(hub1.has(field), field);
         }
+        assertTrue(hub1.get("lastErrorAt").isNull(), "no error yet");
     }
 
     @Test
