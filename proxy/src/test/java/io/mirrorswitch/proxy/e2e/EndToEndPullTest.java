@@ -46,8 +46,8 @@ class EndToEndPullTest {
                      .proxyOf("http://127.0.0.1:" + mirrorswitch.port()).start()) {
 
             // Health probes ask every upstream for library/alpine; the pulls use other names, so the token
-            // scopes each issuer saw tell which upstream served which pull. Until A's first round is in, a lower
-            // priority upstream may be active: the first pull waits for A.
+            // scopes each issuer saw tell which upstream served which pull. The first pull waits until the
+            // board made its first choice (A, by priority).
             new AdminStatus(mirrorswitch.adminPort()).await(AdminStatus.active("a"), Duration.ofSeconds(10), "a is active");
             OciImage app = seed.image(SeedStore.APP);
             PullResult first = Skopeo.pull(front.hostPort(), SeedStore.APP, out.resolve("app"), PULL_TIMEOUT);
