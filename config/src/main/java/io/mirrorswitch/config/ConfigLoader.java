@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,12 +55,43 @@ public final class ConfigLoader {
         }
     }
 
+    /** Reads and parses {@code file} exactly as serve, {@code POST /reload} and check-config do. */
     public MirrorswitchConfig load(Path file) {
+        return parse(new String(read(file), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The bytes of a config file, or the one error line every command uses when it cannot be read, e.g.
+     * {@code /etc/mirrorswitch/config.yaml: cannot read config file (no such file)}: the reason in plain words,
+     * never a Java exception class.
+     */
+    public static byte[] read(Path file) {
         try {
-            return parse(Files.readString(file));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw ConfigException.of(file + ": cannot read config file (" + e.getMessage() + ")");
+            throw ConfigException.of(file + ": cannot read config file (" + unreadable(file, e) + ")");
         }
+    }
+
+    /** Why a file could not be read, in the words of a shell ({@code no such file}, {@code permission denied}). */
+    static String unreadable(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (Files.isDirectory(file)) {
+            return "it is a directory";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "a part of the path is not a directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            return f.getReason().strip();
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "read error" : message.replaceAll("\\s+", " ").strip();
     }
 
     public MirrorswitchConfig parse(String yamlText) {
@@ -74,6 +109,10 @@ public final class ConfigLoader {
             throw ConfigException.of("config: not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
             throw ConfigException.of("config: not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
+        }
+        if (root == null) {
+            throw ConfigException.of("config: the file is empty (no settings in it), expected a mapping with at least "
+                    + "an 'upstreams' list");
         }
         if (!(root instanceof Map<?, ?> map)) {
             throw new ConfigException("config", root, "a mapping with at least an 'upstreams' list");

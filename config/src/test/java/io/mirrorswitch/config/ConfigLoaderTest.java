@@ -301,7 +301,13 @@ class ConfigLoaderTest {
     @Test
     void nonMappingDocument() {
         assertEquals("config: 'just text' is not valid, expected a mapping with at least an 'upstreams' list", error("just text\n"));
-        assertEquals("config: null is not valid, expected a mapping with at least an 'upstreams' list", error(""));
+    }
+
+    @Test
+    void anEmptyFileIsCalledEmpty() {
+        String expected = "config: the file is empty (no settings in it), expected a mapping with at least an 'upstreams' list";
+        assertEquals(expected, error(""));
+        assertEquals(expected, error("# only a comment\n\n"));
     }
 
     @Test
@@ -335,7 +341,11 @@ class ConfigLoaderTest {
     void loadNamesAnUnreadableFile(@TempDir Path dir) {
         Path absent = dir.resolve("nope.yaml");
         String message = assertThrows(ConfigException.class, () -> loader.load(absent)).getMessage();
-        assertTrue(message.startsWith(absent + ": cannot read config file"), message);
+        assertEquals(absent + ": cannot read config file (no such file)", message);
+        assertEquals(absent + ": cannot read config file (no such file)",
+                assertThrows(ConfigException.class, () -> ConfigLoader.read(absent)).getMessage(), "the one wording");
+        assertEquals(dir + ": cannot read config file (it is a directory)",
+                assertThrows(ConfigException.class, () -> loader.load(dir)).getMessage());
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class ConfigReloader {
         byte[] text;
         MirrorswitchConfig next;
         try {
-            text = read(file.get());
+            text = ConfigLoader.read(file.get());
             lastSeen = text;
             next = loader.parse(new String(text, StandardCharsets.UTF_8));
         } catch (ConfigException e) {
@@ -137,13 +137,5 @@ public final class ConfigReloader {
         metrics.record(ReloadResult.REFUSED);
         LOG.warn("config reload ({}) refused, the running config stays: {}", trigger, error);
         return new ReloadResult(ReloadResult.REFUSED, error, List.of(), restartNeeded);
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw ConfigException.of(file + ": cannot read config file (" + e + ")");
-        }
     }
 }

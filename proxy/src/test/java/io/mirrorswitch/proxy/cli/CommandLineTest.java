@@ -56,8 +56,20 @@ class CommandLineTest {
 
         CliRun missing = CliRun.of("check-config", dir.resolve("absent.yaml").toString());
         assertEquals(2, missing.exitCode());
-        assertTrue(missing.err().contains("cannot read config file"), missing.toString());
-        assertEquals(1, missing.err().strip().lines().count(), "one line");
+        assertEquals("mirrorswitch: " + dir.resolve("absent.yaml") + ": cannot read config file (no such file)\n",
+                missing.err());
+    }
+
+    @Test
+    void serveAndCheckConfigSayTheSameAboutAMissingFile() {
+        String absent = dir.resolve("absent.yaml").toString();
+
+        CliRun serve = CliRun.of("serve", "--config", absent);
+        CliRun check = CliRun.of("check-config", absent);
+
+        assertEquals(2, serve.exitCode(), serve.toString());
+        assertEquals("mirrorswitch: " + absent + ": cannot read config file (no such file)\n", serve.err());
+        assertEquals(check.err(), serve.err(), "one wording, no Java class names");
     }
 
     @Test
