@@ -234,12 +234,7 @@ public final class ConfigLoader {
 
     private CoalescingConfig coalescing(YamlSection s) {
         CoalescingConfig d = CoalescingConfig.DEFAULTS;
-        boolean enabled = s.raw("enabled").map(v -> {
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw new ConfigException(s.key("enabled"), v, "true or false");
-        }).orElse(d.enabled());
+        boolean enabled = s.bool("enabled", d.enabled());
         Path spoolDir = s.string("spoolDir").map(dir -> {
             if (dir.isBlank()) {
                 throw new ConfigException(s.key("spoolDir"), dir, "a directory path");

@@ -243,6 +243,72 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void environmentVariablesWorkInValuesOfEveryType() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("IV", "7s", "RISE", "4", "PR", "3", "EN", "false", "PORT", "6000",
+                "MARGIN", "35%", "RATE", "1MiB/s", "SIZE", "1GiB", "RETRIES", "2", "FETCHES", " 8 "));
+        MirrorswitchConfig config = withEnv.parse("""
+                listen: 127.0.0.1:${PORT}
+                upstreams:
+                  - name: one
+                    url: http://a.example
+                    priority: ${PR}
+                health:
+                  interval: ${IV}
+                  rise: ${RISE}
+                selection:
+                  margin: ${MARGIN}
+                timeouts:
+                  minThroughput: ${RATE}
+                failover:
+                  tagNotFoundRetries: ${RETRIES}
+                coalescing:
+                  enabled: ${EN}
+                  maxSpoolBytes: ${SIZE}
+                  maxSharedFetches: ${FETCHES}
+                """);
+
+        assertEquals(new HostPort("127.0.0.1", 6000), config.listen());
+        assertEquals(3, config.upstreams().get(0).priority());
+        assertEquals(Duration.ofSeconds(7), config.health().interval());
+        assertEquals(4, config.health().rise());
+        assertEquals(0.35, config.selection().margin(), 1e-9);
+        assertEquals(1 << 20, config.timeouts().minThroughputBytesPerSecond());
+        assertEquals(2, config.failover().tagNotFoundRetries());
+        assertFalse(config.coalescing().enabled());
+        assertEquals(1L << 30, config.coalescing().maxSpoolBytes());
+        assertEquals(8, config.coalescing().maxSharedFetches());
+    }
+
+    @Test
+    void aSubstitutedValueIsCheckedLikeAWrittenOne() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("RISE", "0", "EN", "maybe", "IV", "7", "PR", "first"));
+        assertEquals("health.rise: '0' is not valid, expected a whole number of at least 1",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  rise: ${RISE}\n")).getMessage());
+        assertEquals("coalescing.enabled: 'maybe' is not valid, expected true or false",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "coalescing:\n  enabled: ${EN}\n")).getMessage());
+        assertEquals("health.interval: '7' is not valid, expected a duration such as 500ms, 30s, 5m or 1h (at most 168h)",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  interval: ${IV}\n")).getMessage());
+        assertEquals("upstreams[0].priority: 'first' is not valid, expected a whole number of at least 0",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "    priority: ${PR}\n")).getMessage());
+        assertEquals("health.rise: '${UNSET}' is not valid, expected environment variable UNSET to be set",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  rise: ${UNSET}\n")).getMessage());
+    }
+
+    @Test
+    void numbersAndBooleansWrittenAsTextAreTheirValue() {
+        MirrorswitchConfig config = loader.parse(minimal("    url: http://a.example\n    priority: '7'\n")
+                + "health:\n  rise: '3'\ncoalescing:\n  enabled: 'false'\n");
+        assertEquals(7, config.upstreams().get(0).priority());
+        assertEquals(3, config.health().rise());
+        assertFalse(config.coalescing().enabled());
+    }
+
+    @Test
     void environmentSubstitutionCannotChangeTheYamlStructure() {
         ConfigLoader sneaky = new ConfigLoader(Map.of("PW", "x\n  evil: true", "HOST", "a.example"));
         MirrorswitchConfig config = sneaky.parse(minimal("    url: http://${HOST}\n    username: u\n    password: ${PW}\n"));
