@@ -12,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +32,11 @@ import org.yaml.snakeyaml.error.YAMLException;
  * line; nothing is half-applied because the result is built only once everything validated.
  */
 public final class ConfigLoader {
-    private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /** Upstream names: short, because they label every metric series and appear in every log line. */
+    static final int MAX_NAME_LENGTH = 63;
+    private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** A probe round more often than this is hammering the mirrors, not watching them. */
+    static final java.time.Duration MIN_INTERVAL = java.time.Duration.ofSeconds(1);
     private static final Pattern PROBE_IMAGE =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + ":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
@@ -146,25 +152,45 @@ public final class ConfigLoader {
         }
         List<UpstreamConfig> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, String> identities = new HashMap<>();
         for (int i = 0; i < sections.size(); i++) {
             UpstreamConfig upstream = upstream(sections.get(i), i + 1);
             if (!names.add(upstream.name())) {
                 throw new ConfigException(sections.get(i).key("name"), upstream.name(), "a name used by one upstream only");
+            }
+            // The same mirror twice is the same upstream twice, unless it is logged in as someone else (two accounts
+            // with their own rate limits are a reason to list a registry twice).
+            String identity = sameOrigin(upstream.url()) + " " + upstream.username().orElse("");
+            String other = identities.putIfAbsent(identity, upstream.name());
+            if (other != null) {
+                throw new ConfigException(sections.get(i).key("url"), upstream.url(), "a URL used by one upstream only "
+                        + "(upstream '" + other + "' has it too; the same mirror twice needs different usernames)");
             }
             out.add(upstream);
         }
         return out;
     }
 
+    /** Scheme, lower-case host and port with the default port written out: equal for the same origin. */
+    private static String sameOrigin(URI url) {
+        int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        return url.getScheme() + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
     private UpstreamConfig upstream(YamlSection s, int position) {
         String name = s.requiredString("name", "a short name such as hub1");
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ConfigException(s.key("name"), name,
+                    "a name of at most " + MAX_NAME_LENGTH + " characters (this one has " + name.length() + ")");
+        }
         if (!UPSTREAM_NAME.matcher(name).matches()) {
-            throw new ConfigException(s.key("name"), name, "lower-case letters, digits, '.', '_' or '-'");
+            throw new ConfigException(s.key("name"), name,
+                    "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         URI url = origin(s.key("url"), s.requiredString("url", ORIGIN));
         int priority = s.integer("priority", position, 0);
-        Optional<String> username = s.string("username");
-        Optional<Secret> password = s.string("password").map(Secret::new);
+        Optional<String> username = s.text("username", "user name");
+        Optional<Secret> password = s.text("password", "password").map(Secret::new);
         Optional<String> passwordFile = s.string("passwordFile");
         if (password.isPresent() && passwordFile.isPresent()) {
             throw new ConfigException(s.key("passwordFile"), passwordFile.get(), "either password or passwordFile, not both");
@@ -186,11 +212,27 @@ public final class ConfigLoader {
         if (!PROBE_IMAGE.matcher(probe).matches()) {
             throw new ConfigException(s.key("probe"), probe, "an image name with a tag, e.g. library/alpine:3.19");
         }
+        java.time.Duration interval = s.raw("interval").map(v -> Durations.parse(s.key("interval"), v)).orElse(d.interval());
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            throw new ConfigException(s.key("interval"), s.raw("interval").orElseThrow(),
+                    "a duration of at least " + Durations.format(MIN_INTERVAL));
+        }
+        java.time.Duration timeout = positive(s, "timeout", d.timeout());
+        java.time.Duration slowAfter = positive(s, "slowAfter", d.slowAfter());
+        if (slowAfter.compareTo(timeout) >= 0) {
+            // A round that reaches the timeout is stalled, so a slowAfter at or above it could never be seen.
+            if (s.raw("slowAfter").isPresent()) {
+                throw new ConfigException(s.key("slowAfter"), s.raw("slowAfter").get(), "a duration below health.timeout ("
+                        + Durations.format(timeout) + "): a round that reaches the timeout is stalled, never slow");
+            }
+            throw new ConfigException(s.key("timeout"), s.raw("timeout").orElseThrow(), "a duration above health.slowAfter ("
+                    + Durations.format(slowAfter) + " by default), or a shorter slowAfter with it");
+        }
         HealthConfig h = new HealthConfig(
-                positive(s, "interval", d.interval()),
+                interval,
                 probe,
-                positive(s, "timeout", d.timeout()),
-                positive(s, "slowAfter", d.slowAfter()),
+                timeout,
+                slowAfter,
                 s.integer("rise", d.rise(), 1),
                 s.integer("fall", d.fall(), 1),
                 s.integer("deepEvery", d.deepEvery(), 1),
@@ -260,13 +302,14 @@ public final class ConfigLoader {
             double value = text.endsWith("%")
                     ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
                     : Double.parseDouble(text);
-            if (value >= 0 && value < 10) {
+            // A challenger 100 % better would need no time at all: at 100 % or more the choice could never move.
+            if (value >= 0 && value < 1) {
                 return value;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ConfigException(key, text, "a percentage such as 20% (or a fraction such as 0.2)");
+        throw new ConfigException(key, text, "a percentage from 0% to below 100%, such as 20% (or a fraction such as 0.2)");
     }
 
     private static URI origin(String key, String text) {
@@ -288,10 +331,15 @@ public final class ConfigLoader {
     }
 
     private static Secret readSecret(String key, String file) {
+        String password;
         try {
-            return new Secret(Files.readString(Path.of(file)).strip());
+            password = Files.readString(Path.of(file)).strip();
         } catch (IOException e) {
             throw new ConfigException(key, file, "a readable file holding the password");
         }
+        if (password.isEmpty()) {
+            throw new ConfigException(key, file, "a file holding the password (this one is empty)");
+        }
+        return new Secret(password);
     }
 }

@@ -43,6 +43,51 @@ final class YamlSection {
         return Optional.ofNullable(v);
     }
 
+    /** The value as written in the file held a {@code ${NAME}} reference. */
+    boolean fromEnvironment(String name) {
+        return values.get(name) instanceof String s && EnvSubstitution.refersToEnvironment(s);
+    }
+
+    /**
+     * Text a person typed that YAML must not reinterpret, such as a user name or a password: a YAML string, or
+     * what {@code ${NAME}} gives (always text). An unquoted value YAML 1.1 reads as something else ({@code 0123}
+     * as the number 83, {@code yes} as true) is refused with the hint to quote it; so is an empty one.
+     *
+     * @param what what the value is, for the error line, e.g. {@code password}
+     */
+    Optional<String> text(String name, String what) {
+        Optional<Object> value = raw(name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Object v = value.get();
+        if (v instanceof Map || v instanceof List) {
+            throw new ConfigException(key(name), v, "a single value");
+        }
+        if (!(v instanceof String s)) {
+            throw new ConfigException(key(name), v, "a " + what + " in quotes (unquoted, YAML reads it as "
+                    + readAs(v) + ", not as text), e.g. " + name + ": '...'");
+        }
+        if (s.isBlank()) {
+            throw new ConfigException(key(name), values.get(name),
+                    "a non-empty " + what + (fromEnvironment(name) ? " (the environment variable is empty)" : ""));
+        }
+        return Optional.of(s);
+    }
+
+    private static String readAs(Object v) {
+        if (v instanceof Number) {
+            return "a number";
+        }
+        if (v instanceof Boolean) {
+            return "true or false";
+        }
+        if (v instanceof java.util.Date) {
+            return "a date";
+        }
+        return "something else";
+    }
+
     Optional<String> string(String name) {
         return raw(name).map(v -> {
             if (v instanceof Map || v instanceof List) {

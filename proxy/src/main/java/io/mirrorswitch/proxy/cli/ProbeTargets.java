@@ -2,11 +2,13 @@ package io.mirrorswitch.proxy.cli;
 
 import io.mirrorswitch.config.ConfigException;
 import io.mirrorswitch.config.ConfigLoader;
+import io.mirrorswitch.config.Durations;
 import io.mirrorswitch.config.HealthConfig;
 import io.mirrorswitch.config.MirrorswitchConfig;
 import io.mirrorswitch.config.UpstreamConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,12 +49,8 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
             }
             Map<String, Object> health = new LinkedHashMap<>();
             health.put("probe", image == null ? base.probe() : image);
-            if (timeout != null) {
-                health.put("timeout", timeout);
-            }
-            if (slowAfter != null) {
-                health.put("slowAfter", slowAfter);
-            }
+            health.put("timeout", timeout == null ? Durations.format(base.timeout()) : timeout);
+            health.put("slowAfter", slowAfter == null ? defaultSlowAfter(base) : slowAfter);
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("upstreams", List.of(Map.of("name", "x", "url", "http://x.invalid")));
             root.put("health", health);
@@ -63,9 +61,20 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
                 throw ConfigException.of(e.getMessage().replace("health.probe", "--image")
                         .replace("health.timeout", "--timeout").replace("health.slowAfter", "--slow-after"));
             }
-            return new HealthConfig(base.interval(), parsed.probe(), timeout == null ? base.timeout() : parsed.timeout(),
-                    slowAfter == null ? base.slowAfter() : parsed.slowAfter(), base.rise(), base.fall(), base.deepEvery(),
-                    base.throttleCooldown());
+            return new HealthConfig(base.interval(), parsed.probe(), parsed.timeout(), parsed.slowAfter(), base.rise(),
+                    base.fall(), base.deepEvery(), base.throttleCooldown());
+        }
+
+        /**
+         * Without {@code --slow-after}: the config's (or the default) slowAfter, or half of {@code --timeout} when
+         * that is not longer (slow must be below the limit to be seen at all); the first progress line says which.
+         */
+        private String defaultSlowAfter(HealthConfig base) {
+            if (timeout == null) {
+                return Durations.format(base.slowAfter());
+            }
+            Duration limit = Durations.parse("--timeout", timeout);
+            return Durations.format(base.slowAfter().compareTo(limit) < 0 ? base.slowAfter() : limit.dividedBy(2));
         }
     }
 

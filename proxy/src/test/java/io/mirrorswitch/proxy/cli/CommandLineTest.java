@@ -104,6 +104,23 @@ class CommandLineTest {
     }
 
     @Test
+    void probeKeepsSlowAfterBelowTheTimeout() throws IOException {
+        CliRun tooSlow = CliRun.of("probe", "--slow-after", "40s", "http://a.example");
+        assertEquals(2, tooSlow.exitCode(), tooSlow.toString());
+        assertEquals("mirrorswitch probe: --slow-after: '40s' is not valid, expected a duration below --timeout (30s): "
+                + "a round that reaches the timeout is stalled, never slow\n", tooSlow.err());
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun shortLimit = CliRun.of("probe", "--timeout", "3s", "http://127.0.0.1:" + closed);
+        assertEquals(1, shortLimit.exitCode(), shortLimit.toString());
+        assertTrue(shortLimit.err().startsWith("probing 1 mirror for library/alpine:3.19 (limit 3s each, slow after 1500ms)"),
+                "without --slow-after, half the limit when the default is not below it: " + shortLimit.err());
+    }
+
+    @Test
     void probeOfARefusingMirrorSaysDownAndExitsOne() throws IOException {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
