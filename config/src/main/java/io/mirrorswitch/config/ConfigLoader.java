@@ -203,7 +203,7 @@ public final class ConfigLoader {
             throw ConfigException.missing(s.key(missing), "username and password (or passwordFile) together");
         }
         s.rejectUnknownKeys();
-        return new UpstreamConfig(name, url, priority, username, password);
+        return new UpstreamConfig(name, url, priority, username, password, passwordFile.map(Path::of));
     }
 
     private HealthConfig health(YamlSection s) {

@@ -36,7 +36,8 @@ class CommandLineTest {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertFalse(run.out().contains(SECRET), "the password never prints");
-        assertTrue(run.out().contains("password: '******'"), run.out());
+        assertTrue(run.out().contains("passwordFile: " + password + "\n"), "the path is not secret: " + run.out());
+        assertFalse(run.out().contains("password: "), run.out());
         assertTrue(run.out().contains("slowAfter: 2s") && run.out().contains("throttleCooldown: 5m"), run.out());
         MirrorswitchConfig printed = new ConfigLoader(Map.of()).parse(run.out());
         assertEquals("mirror", printed.upstreams().get(0).name(), "the printed YAML is a config that reads back");
