@@ -3,7 +3,6 @@ package io.mirrorswitch.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +38,7 @@ public final class ConfigLoader {
     private static final Pattern PROBE_IMAGE =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + ":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final String ORIGIN = "an http:// or https:// URL with a host and no path, e.g. https://mirror.example";
+    private static final String ORIGIN = Origins.EXPECTED;
 
     private final Map<String, String> env;
 
@@ -160,7 +158,7 @@ public final class ConfigLoader {
             }
             // The same mirror twice is the same upstream twice, unless it is logged in as someone else (two accounts
             // with their own rate limits are a reason to list a registry twice).
-            String identity = sameOrigin(upstream.url()) + " " + upstream.username().orElse("");
+            String identity = Origins.identity(upstream.url()) + " " + upstream.username().orElse("");
             String other = identities.putIfAbsent(identity, upstream.name());
             if (other != null) {
                 throw new ConfigException(sections.get(i).key("url"), upstream.url(), "a URL used by one upstream only "
@@ -169,12 +167,6 @@ public final class ConfigLoader {
             out.add(upstream);
         }
         return out;
-    }
-
-    /** Scheme, lower-case host and port with the default port written out: equal for the same origin. */
-    private static String sameOrigin(URI url) {
-        int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
-        return url.getScheme() + "://" + url.getHost().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private UpstreamConfig upstream(YamlSection s, int position) {
@@ -313,21 +305,7 @@ public final class ConfigLoader {
     }
 
     private static URI origin(String key, String text) {
-        try {
-            URI uri = new URI(text);
-            boolean httpScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-            boolean noPath = uri.getRawPath() == null || uri.getRawPath().isEmpty();
-            if (httpScheme && uri.getHost() != null && noPath && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return uri;
-            }
-            if (httpScheme && "/".equals(uri.getRawPath())) {
-                throw new ConfigException(key, text, ORIGIN + " (no trailing slash)");
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
-        }
-        throw new ConfigException(key, text, ORIGIN);
+        return Origins.parse(key, text);
     }
 
     private static Secret readSecret(String key, String file) {

@@ -5,11 +5,13 @@ import io.mirrorswitch.config.ConfigLoader;
 import io.mirrorswitch.config.Durations;
 import io.mirrorswitch.config.HealthConfig;
 import io.mirrorswitch.config.MirrorswitchConfig;
+import io.mirrorswitch.config.Origins;
 import io.mirrorswitch.config.UpstreamConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,7 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
 
     static ProbeTargets of(ConfigLoader loader, Optional<Path> file, List<String> urls, Overrides overrides) {
         boolean fromUrls = file.isEmpty();
-        MirrorswitchConfig config = file.map(loader::load).orElseGet(() -> loader.parse(dump(urlConfig(urls))));
+        MirrorswitchConfig config = file.map(loader::load).orElseGet(() -> loader.parse(dump(urlConfig(origins(urls)))));
         HealthConfig health = overrides.applyTo(loader, config.health());
         MirrorswitchConfig effective = new MirrorswitchConfig(config.listen(), config.admin(), config.publicUrl(),
                 config.upstreams(), health, config.selection(), config.timeouts(), config.failover());
@@ -76,6 +78,26 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
             Duration limit = Durations.parse("--timeout", timeout);
             return Durations.format(base.slowAfter().compareTo(limit) < 0 ? base.slowAfter() : limit.dividedBy(2));
         }
+    }
+
+    /**
+     * The URL arguments as origins, each checked on its own and named by its place on the command line (not by a
+     * config key it never had); a trailing slash is dropped, and the same mirror twice is a mistake.
+     */
+    static List<String> origins(List<String> urls) {
+        List<String> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < urls.size(); i++) {
+            String argument = urls.size() == 1 ? "URL argument" : "URL argument " + (i + 1);
+            URI origin = Origins.parseLenient(argument, urls.get(i));
+            Integer before = seen.putIfAbsent(Origins.identity(origin), i + 1);
+            if (before != null) {
+                throw new ConfigException(argument, urls.get(i), "a mirror not given before (URL argument " + before
+                        + " is the same)");
+            }
+            out.add(origin.toString());
+        }
+        return out;
     }
 
     /** A config tree with one upstream per URL, named after its host and port. */

@@ -101,7 +101,33 @@ class CommandLineTest {
 
         CliRun badUrl = CliRun.of("probe", "ftp://a.example");
         assertEquals(2, badUrl.exitCode());
-        assertTrue(badUrl.err().contains("'ftp://a.example' is not valid"), badUrl.toString());
+        assertEquals("mirrorswitch probe: URL argument: 'ftp://a.example' is not valid, expected an http:// or https:// "
+                + "URL with a host and no path, e.g. https://mirror.example\n", badUrl.err(), "names the argument, not a config key");
+
+        CliRun secondBad = CliRun.of("probe", "http://a.example", "https://b.example/v2/");
+        assertEquals(2, secondBad.exitCode());
+        assertTrue(secondBad.err().startsWith("mirrorswitch probe: URL argument 2: 'https://b.example/v2/' is not valid"),
+                secondBad.toString());
+
+        CliRun twice = CliRun.of("probe", "https://a.example", "https://A.example:443/");
+        assertEquals(2, twice.exitCode());
+        assertEquals("mirrorswitch probe: URL argument 2: 'https://A.example:443/' is not valid, expected a mirror not "
+                + "given before (URL argument 1 is the same)\n", twice.err());
+    }
+
+    @Test
+    void probeAcceptsAUrlWithATrailingSlash() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+
+        CliRun run = CliRun.of("probe", "--timeout", "5s", "--slow-after", "1s", url + "/");
+
+        assertEquals(1, run.exitCode(), "measured (and down), not refused as an argument: " + run);
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith(url + " ")), "shown without the slash: " + run.out());
+        assertTrue(run.err().contains("[1/1] " + url + ": down"), run.err());
     }
 
     @Test
