@@ -120,7 +120,8 @@ public final class UpstreamClient {
             response.close();
             if (hop == MAX_REDIRECTS) {
                 // Never hand a redirect back: the caller would relay its Location and send registry:2 around us.
-                throw new IOException(upstream.name() + ": more than " + MAX_REDIRECTS + " redirects for " + request);
+                // Plain words: this message is the note a probe shows and the reason a failover logs.
+                throw new IOException("more than " + MAX_REDIRECTS + " redirects for " + request + " (a redirect loop)");
             }
             next = redirect(next, response.code(), location);
         }

@@ -231,7 +231,7 @@ class UpstreamClientTest {
         UpstreamClient client = new UpstreamClient(upstream("127.0.0.1", false), HTTP);
 
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> fetch(client));
-        assertTrue(e.getMessage().contains("redirects"), e.getMessage());
+        assertEquals("more than 5 redirects for GET " + MANIFEST + " (a redirect loop)", e.getMessage());
         registry.verify(6, getRequestedFor(urlEqualTo(MANIFEST)));
     }
 
