@@ -36,10 +36,11 @@ public final class ConfigException extends RuntimeException {
 
     /**
      * A value under a password key is shown only when it is nothing but {@code ${VAR}} references (the usual
-     * "variable not set" case); anything else there (a list, a literal with a typo) may hold the secret itself.
+     * "variable not set" case) or blank; anything else there (a list, a literal with a typo) may hold the secret
+     * itself.
      */
     private static String describeSecret(Object value) {
-        if (value instanceof String s && ENV_REFERENCES.matcher(s).matches()) {
+        if (value instanceof String s && (s.isBlank() || ENV_REFERENCES.matcher(s).matches())) {
             return "'" + s + "'";
         }
         return "'******'";

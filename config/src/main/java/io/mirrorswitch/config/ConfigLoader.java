@@ -3,11 +3,15 @@ package io.mirrorswitch.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +30,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  * line; nothing is half-applied because the result is built only once everything validated.
  */
 public final class ConfigLoader {
-    private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /** Upstream names: short, because they label every metric series and appear in every log line. */
+    static final int MAX_NAME_LENGTH = 63;
+    private static final Pattern UPSTREAM_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** A probe round more often than this is hammering the mirrors, not watching them. */
+    static final java.time.Duration MIN_INTERVAL = java.time.Duration.ofSeconds(1);
     private static final Pattern PROBE_IMAGE =
             Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
                     + ":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final String ORIGIN = "an http:// or https:// URL with a host and no path, e.g. https://mirror.example";
+    private static final String ORIGIN = Origins.EXPECTED;
 
     private final Map<String, String> env;
 
@@ -51,12 +59,43 @@ public final class ConfigLoader {
         }
     }
 
+    /** Reads and parses {@code file} exactly as serve, {@code POST /reload} and check-config do. */
     public MirrorswitchConfig load(Path file) {
+        return parse(new String(read(file), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The bytes of a config file, or the one error line every command uses when it cannot be read, e.g.
+     * {@code /etc/mirrorswitch/config.yaml: cannot read config file (no such file)}: the reason in plain words,
+     * never a Java exception class.
+     */
+    public static byte[] read(Path file) {
         try {
-            return parse(Files.readString(file));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw ConfigException.of(file + ": cannot read config file (" + e.getMessage() + ")");
+            throw ConfigException.of(file + ": cannot read config file (" + unreadable(file, e) + ")");
         }
+    }
+
+    /** Why a file could not be read, in the words of a shell ({@code no such file}, {@code permission denied}). */
+    static String unreadable(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (Files.isDirectory(file)) {
+            return "it is a directory";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "a part of the path is not a directory";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            return f.getReason().strip();
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "read error" : message.replaceAll("\\s+", " ").strip();
     }
 
     public MirrorswitchConfig parse(String yamlText) {
@@ -74,6 +113,10 @@ public final class ConfigLoader {
             throw ConfigException.of("config: not valid YAML" + where + ": " + problem);
         } catch (YAMLException e) {
             throw ConfigException.of("config: not valid YAML (" + e.getMessage().replace('\n', ' ') + ")");
+        }
+        if (root == null) {
+            throw ConfigException.of("config: the file is empty (no settings in it), expected a mapping with at least "
+                    + "an 'upstreams' list");
         }
         if (!(root instanceof Map<?, ?> map)) {
             throw new ConfigException("config", root, "a mapping with at least an 'upstreams' list");
@@ -107,10 +150,19 @@ public final class ConfigLoader {
         }
         List<UpstreamConfig> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Map<String, String> identities = new HashMap<>();
         for (int i = 0; i < sections.size(); i++) {
             UpstreamConfig upstream = upstream(sections.get(i), i + 1);
             if (!names.add(upstream.name())) {
                 throw new ConfigException(sections.get(i).key("name"), upstream.name(), "a name used by one upstream only");
+            }
+            // The same mirror twice is the same upstream twice, unless it is logged in as someone else (two accounts
+            // with their own rate limits are a reason to list a registry twice).
+            String identity = Origins.identity(upstream.url()) + " " + upstream.username().orElse("");
+            String other = identities.putIfAbsent(identity, upstream.name());
+            if (other != null) {
+                throw new ConfigException(sections.get(i).key("url"), upstream.url(), "a URL used by one upstream only "
+                        + "(upstream '" + other + "' has it too; the same mirror twice needs different usernames)");
             }
             out.add(upstream);
         }
@@ -119,13 +171,18 @@ public final class ConfigLoader {
 
     private UpstreamConfig upstream(YamlSection s, int position) {
         String name = s.requiredString("name", "a short name such as hub1");
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new ConfigException(s.key("name"), name,
+                    "a name of at most " + MAX_NAME_LENGTH + " characters (this one has " + name.length() + ")");
+        }
         if (!UPSTREAM_NAME.matcher(name).matches()) {
-            throw new ConfigException(s.key("name"), name, "lower-case letters, digits, '.', '_' or '-'");
+            throw new ConfigException(s.key("name"), name,
+                    "lower-case letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         URI url = origin(s.key("url"), s.requiredString("url", ORIGIN));
         int priority = s.integer("priority", position, 0);
-        Optional<String> username = s.string("username");
-        Optional<Secret> password = s.string("password").map(Secret::new);
+        Optional<String> username = s.text("username", "user name");
+        Optional<Secret> password = s.text("password", "password").map(Secret::new);
         Optional<String> passwordFile = s.string("passwordFile");
         if (password.isPresent() && passwordFile.isPresent()) {
             throw new ConfigException(s.key("passwordFile"), passwordFile.get(), "either password or passwordFile, not both");
@@ -138,7 +195,7 @@ public final class ConfigLoader {
             throw ConfigException.missing(s.key(missing), "username and password (or passwordFile) together");
         }
         s.rejectUnknownKeys();
-        return new UpstreamConfig(name, url, priority, username, password);
+        return new UpstreamConfig(name, url, priority, username, password, passwordFile.map(Path::of));
     }
 
     private HealthConfig health(YamlSection s) {
@@ -147,11 +204,27 @@ public final class ConfigLoader {
         if (!PROBE_IMAGE.matcher(probe).matches()) {
             throw new ConfigException(s.key("probe"), probe, "an image name with a tag, e.g. library/alpine:3.19");
         }
+        java.time.Duration interval = s.raw("interval").map(v -> Durations.parse(s.key("interval"), v)).orElse(d.interval());
+        if (interval.compareTo(MIN_INTERVAL) < 0) {
+            throw new ConfigException(s.key("interval"), s.raw("interval").orElseThrow(),
+                    "a duration of at least " + Durations.format(MIN_INTERVAL));
+        }
+        java.time.Duration timeout = positive(s, "timeout", d.timeout());
+        java.time.Duration slowAfter = positive(s, "slowAfter", d.slowAfter());
+        if (slowAfter.compareTo(timeout) >= 0) {
+            // A round that reaches the timeout is stalled, so a slowAfter at or above it could never be seen.
+            if (s.raw("slowAfter").isPresent()) {
+                throw new ConfigException(s.key("slowAfter"), s.raw("slowAfter").get(), "a duration below health.timeout ("
+                        + Durations.format(timeout) + "): a round that reaches the timeout is stalled, never slow");
+            }
+            throw new ConfigException(s.key("timeout"), s.raw("timeout").orElseThrow(), "a duration above health.slowAfter ("
+                    + Durations.format(slowAfter) + " by default), or a shorter slowAfter with it");
+        }
         HealthConfig h = new HealthConfig(
-                positive(s, "interval", d.interval()),
+                interval,
                 probe,
-                positive(s, "timeout", d.timeout()),
-                positive(s, "slowAfter", d.slowAfter()),
+                timeout,
+                slowAfter,
                 s.integer("rise", d.rise(), 1),
                 s.integer("fall", d.fall(), 1),
                 s.integer("deepEvery", d.deepEvery(), 1),
@@ -195,12 +268,7 @@ public final class ConfigLoader {
 
     private CoalescingConfig coalescing(YamlSection s) {
         CoalescingConfig d = CoalescingConfig.DEFAULTS;
-        boolean enabled = s.raw("enabled").map(v -> {
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw new ConfigException(s.key("enabled"), v, "true or false");
-        }).orElse(d.enabled());
+        boolean enabled = s.bool("enabled", d.enabled());
         Path spoolDir = s.string("spoolDir").map(dir -> {
             if (dir.isBlank()) {
                 throw new ConfigException(s.key("spoolDir"), dir, "a directory path");
@@ -226,38 +294,30 @@ public final class ConfigLoader {
             double value = text.endsWith("%")
                     ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
                     : Double.parseDouble(text);
-            if (value >= 0 && value < 10) {
+            // A challenger 100 % better would need no time at all: at 100 % or more the choice could never move.
+            if (value >= 0 && value < 1) {
                 return value;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ConfigException(key, text, "a percentage such as 20% (or a fraction such as 0.2)");
+        throw new ConfigException(key, text, "a percentage from 0% to below 100%, such as 20% (or a fraction such as 0.2)");
     }
 
     private static URI origin(String key, String text) {
-        try {
-            URI uri = new URI(text);
-            boolean httpScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-            boolean noPath = uri.getRawPath() == null || uri.getRawPath().isEmpty();
-            if (httpScheme && uri.getHost() != null && noPath && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return uri;
-            }
-            if (httpScheme && "/".equals(uri.getRawPath())) {
-                throw new ConfigException(key, text, ORIGIN + " (no trailing slash)");
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
-        }
-        throw new ConfigException(key, text, ORIGIN);
+        return Origins.parse(key, text);
     }
 
     private static Secret readSecret(String key, String file) {
+        String password;
         try {
-            return new Secret(Files.readString(Path.of(file)).strip());
+            password = Files.readString(Path.of(file)).strip();
         } catch (IOException e) {
             throw new ConfigException(key, file, "a readable file holding the password");
         }
+        if (password.isEmpty()) {
+            throw new ConfigException(key, file, "a file holding the password (this one is empty)");
+        }
+        return new Secret(password);
     }
 }

@@ -9,9 +9,10 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The effective configuration as YAML, every default filled in and every secret masked, for
- * {@code mirrorswitch check-config}. Without credentials the text reads back to an equal config, so an operator
- * can start from it; a password is printed as {@code '******'} whatever its source (inline, {@code ${ENV}} or
- * {@code passwordFile}), because the source is not kept once the secret is read.
+ * {@code mirrorswitch check-config}. Without inline or {@code ${ENV}} passwords the text reads back to an equal
+ * config, so an operator can start from it. A password given inline or through {@code ${ENV}} is printed as
+ * {@code '******'} (the variable's name is not kept once it is substituted); one read from a file is shown as
+ * {@code passwordFile: <path>}, since the path is not secret and says where the password comes from.
  */
 public final class ConfigPrinter {
     public static final String MASK = "******";
@@ -51,7 +52,11 @@ public final class ConfigPrinter {
             m.put("url", u.url().toString());
             m.put("priority", u.priority());
             u.username().ifPresent(name -> m.put("username", name));
-            u.password().ifPresent(secret -> m.put("password", MASK));
+            if (u.passwordFile().isPresent()) {
+                m.put("passwordFile", u.passwordFile().get().toString());
+            } else {
+                u.password().ifPresent(secret -> m.put("password", MASK));
+            }
             return m;
         }).toList();
     }

@@ -30,9 +30,62 @@ final class YamlSection {
         return path.isEmpty() ? name : path + "." + name;
     }
 
+    /**
+     * The value under {@code name} as it is to be typed: a string with {@code ${NAME}} references has them
+     * replaced (so a substituted value is always a String); other values as YAML read them.
+     */
     Optional<Object> raw(String name) {
         known.add(name);
-        return Optional.ofNullable(values.get(name));
+        Object v = values.get(name);
+        if (v instanceof String s) {
+            return Optional.of(substitute.apply(key(name), s));
+        }
+        return Optional.ofNullable(v);
+    }
+
+    /** The value as written in the file held a {@code ${NAME}} reference. */
+    boolean fromEnvironment(String name) {
+        return values.get(name) instanceof String s && EnvSubstitution.refersToEnvironment(s);
+    }
+
+    /**
+     * Text a person typed that YAML must not reinterpret, such as a user name or a password: a YAML string, or
+     * what {@code ${NAME}} gives (always text). An unquoted value YAML 1.1 reads as something else ({@code 0123}
+     * as the number 83, {@code yes} as true) is refused with the hint to quote it; so is an empty one.
+     *
+     * @param what what the value is, for the error line, e.g. {@code password}
+     */
+    Optional<String> text(String name, String what) {
+        Optional<Object> value = raw(name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Object v = value.get();
+        if (v instanceof Map || v instanceof List) {
+            throw new ConfigException(key(name), v, "a single value");
+        }
+        if (!(v instanceof String s)) {
+            throw new ConfigException(key(name), v, "a " + what + " in quotes (unquoted, YAML reads it as "
+                    + readAs(v) + ", not as text), e.g. " + name + ": '...'");
+        }
+        if (s.isBlank()) {
+            throw new ConfigException(key(name), values.get(name),
+                    "a non-empty " + what + (fromEnvironment(name) ? " (the environment variable is empty)" : ""));
+        }
+        return Optional.of(s);
+    }
+
+    private static String readAs(Object v) {
+        if (v instanceof Number) {
+            return "a number";
+        }
+        if (v instanceof Boolean) {
+            return "true or false";
+        }
+        if (v instanceof java.util.Date) {
+            return "a date";
+        }
+        return "something else";
     }
 
     Optional<String> string(String name) {
@@ -40,7 +93,7 @@ final class YamlSection {
             if (v instanceof Map || v instanceof List) {
                 throw new ConfigException(key(name), v, "a single value");
             }
-            return substitute.apply(key(name), String.valueOf(v));
+            return String.valueOf(v);
         });
     }
 
@@ -49,16 +102,43 @@ final class YamlSection {
                 .orElseThrow(() -> ConfigException.missing(key(name), expected));
     }
 
+    /** A whole number: as YAML read it, or as text (what {@code ${NAME}} gives, or a quoted {@code '3'}). */
     int integer(String name, int fallback, int min) {
         Optional<Object> value = raw(name);
         if (value.isEmpty()) {
             return fallback;
         }
         Object v = value.get();
-        if (v instanceof Integer i && i >= min) {
-            return i;
+        Integer number = v instanceof Integer i ? i
+                : v instanceof String s ? parseInt(s.strip()) : null;
+        if (number != null && number >= min) {
+            return number;
         }
         throw new ConfigException(key(name), v, "a whole number of at least " + min);
+    }
+
+    /** true or false: as YAML read it, or as text (what {@code ${NAME}} gives). */
+    boolean bool(String name, boolean fallback) {
+        Optional<Object> value = raw(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Object v = value.get();
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(s.strip());
+        }
+        throw new ConfigException(key(name), v, "true or false");
+    }
+
+    private static Integer parseInt(String text) {
+        try {
+            return text.matches("[+-]?\\d+") ? Integer.valueOf(text) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     Optional<YamlSection> section(String name) {

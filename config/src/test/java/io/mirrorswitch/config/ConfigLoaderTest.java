@@ -121,6 +121,7 @@ class ConfigLoaderTest {
                 health:
                   interval: 5m
                   timeout: 500ms
+                  slowAfter: 200ms
                 selection:
                   failbackAfter: 1h
                 timeouts:
@@ -159,8 +160,8 @@ class ConfigLoaderTest {
         }
         assertEquals("selection.failbackAfter: '30' is not valid, expected a duration such as 500ms, 30s, 5m or 1h (at most 168h)",
                 error(minimal("    url: http://a.example\n") + "selection:\n  failbackAfter: 30\n"));
-        assertEquals("health.interval: '0s' is not valid, expected a duration above zero",
-                error(minimal("    url: http://a.example\n") + "health:\n  interval: 0s\n"));
+        assertEquals("health.timeout: '0s' is not valid, expected a duration above zero",
+                error(minimal("    url: http://a.example\n") + "health:\n  timeout: 0s\n"));
     }
 
     @Test
@@ -236,10 +237,190 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMarginOfAHundredPercentOrMoreCouldNeverSwitch() {
+        String expected = "expected a percentage from 0% to below 100%, such as 20% (or a fraction such as 0.2)";
+        for (String bad : List.of("150%", "100%", "1", "1.5", "-5%")) {
+            assertEquals("selection.margin: '" + bad + "' is not valid, " + expected,
+                    error(minimal("    url: http://a.example\n") + "selection:\n  margin: " + bad + "\n"), bad);
+        }
+        assertEquals(0.99, loader.parse(minimal("    url: http://a.example\n") + "selection:\n  margin: 99%\n")
+                .selection().margin(), 1e-9);
+        assertEquals(0.0, loader.parse(minimal("    url: http://a.example\n") + "selection:\n  margin: 0%\n")
+                .selection().margin());
+    }
+
+    @Test
+    void aProbeIntervalBelowOneSecondIsRefused() {
+        for (String bad : List.of("1ms", "999ms", "0s")) {
+            assertEquals("health.interval: '" + bad + "' is not valid, expected a duration of at least 1s",
+                    error(minimal("    url: http://a.example\n") + "health:\n  interval: " + bad + "\n"), bad);
+        }
+        assertEquals(Duration.ofSeconds(1), loader.parse(minimal("    url: http://a.example\n") + "health:\n  interval: 1000ms\n")
+                .health().interval());
+    }
+
+    @Test
+    void slowAfterMustBeBelowTheTimeout() {
+        assertEquals("health.slowAfter: '30s' is not valid, expected a duration below health.timeout (30s): a round that "
+                        + "reaches the timeout is stalled, never slow",
+                error(minimal("    url: http://a.example\n") + "health:\n  slowAfter: 30s\n"));
+        assertEquals("health.slowAfter: '10s' is not valid, expected a duration below health.timeout (5s): a round that "
+                        + "reaches the timeout is stalled, never slow",
+                error(minimal("    url: http://a.example\n") + "health:\n  timeout: 5s\n  slowAfter: 10s\n"));
+        assertEquals("health.timeout: '3s' is not valid, expected a duration above health.slowAfter (5s by default), "
+                        + "or a shorter slowAfter with it",
+                error(minimal("    url: http://a.example\n") + "health:\n  timeout: 3s\n"));
+        HealthConfig ok = loader.parse(minimal("    url: http://a.example\n") + "health:\n  timeout: 3s\n  slowAfter: 2s\n").health();
+        assertEquals(Duration.ofSeconds(2), ok.slowAfter());
+    }
+
+    @Test
+    void theSameMirrorTwiceIsRefusedUnlessLoggedInAsSomeoneElse() {
+        String expected = "expected a URL used by one upstream only (upstream 'a' has it too; the same mirror twice needs "
+                + "different usernames)";
+        assertEquals("upstreams[1].url: 'https://mirror.example' is not valid, " + expected,
+                error("upstreams:\n  - {name: a, url: https://mirror.example}\n  - {name: b, url: https://mirror.example}\n"));
+        assertEquals("upstreams[1].url: 'https://MIRROR.example:443' is not valid, " + expected,
+                error("upstreams:\n  - {name: a, url: https://mirror.example}\n  - {name: b, url: 'https://MIRROR.example:443'}\n"));
+        assertEquals("upstreams[1].url: 'https://mirror.example' is not valid, " + expected,
+                error("upstreams:\n  - {name: a, url: https://mirror.example, username: u, password: p}\n"
+                        + "  - {name: b, url: https://mirror.example, username: u, password: q}\n"));
+
+        MirrorswitchConfig twoAccounts = loader.parse("upstreams:\n"
+                + "  - {name: a, url: https://mirror.example, username: one, password: p}\n"
+                + "  - {name: b, url: https://mirror.example, username: two, password: q}\n"
+                + "  - {name: c, url: https://mirror.example}\n"
+                + "  - {name: d, url: http://mirror.example}\n");
+        assertEquals(4, twoAccounts.upstreams().size());
+    }
+
+    @Test
+    void duplicatePrioritiesAreAllowedAndTheListBreaksTies() {
+        MirrorswitchConfig config = loader.parse("upstreams:\n  - {name: b, url: http://b.example, priority: 1}\n"
+                + "  - {name: a, url: http://a.example, priority: 1}\n");
+        assertEquals(List.of("b", "a"), config.upstreams().stream().map(UpstreamConfig::name).toList());
+    }
+
+    @Test
+    void anEmptyPasswordIsRefused(@TempDir Path dir) throws Exception {
+        assertEquals("upstreams[0].password: '' is not valid, expected a non-empty password",
+                error(minimal("    url: http://a.example\n    username: u\n    password: \"\"\n")));
+        assertEquals("upstreams[0].username: '' is not valid, expected a non-empty user name",
+                error(minimal("    url: http://a.example\n    username: ''\n    password: p\n")));
+        ConfigLoader emptyVariable = new ConfigLoader(Map.of("PW", ""));
+        assertEquals("upstreams[0].password: '${PW}' is not valid, expected a non-empty password (the environment variable is empty)",
+                assertThrows(ConfigException.class, () -> emptyVariable.parse(
+                        minimal("    url: http://a.example\n    username: u\n    password: ${PW}\n"))).getMessage());
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertEquals("upstreams[0].passwordFile: '" + empty + "' is not valid, expected a file holding the password (this one is empty)",
+                error(minimal("    url: http://a.example\n    username: u\n    passwordFile: " + empty + "\n")));
+    }
+
+    @Test
+    void credentialsYamlWouldReadAsNumbersOrBooleansMustBeQuoted() {
+        assertEquals("upstreams[0].username: '83' is not valid, expected a user name in quotes (unquoted, YAML reads it "
+                        + "as a number, not as text), e.g. username: '...'",
+                error(minimal("    url: http://a.example\n    username: 0123\n    password: p\n")));
+        String password = error(minimal("    url: http://a.example\n    username: u\n    password: 0123\n"));
+        assertEquals("upstreams[0].password: '******' is not valid, expected a password in quotes (unquoted, YAML reads it "
+                + "as a number, not as text), e.g. password: '...'", password);
+        assertEquals("upstreams[0].password: '******' is not valid, expected a password in quotes (unquoted, YAML reads it "
+                        + "as true or false, not as text), e.g. password: '...'",
+                error(minimal("    url: http://a.example\n    username: u\n    password: yes\n")));
+
+        MirrorswitchConfig quoted = loader.parse(minimal("    url: http://a.example\n    username: '0123'\n    password: 'yes'\n"));
+        assertEquals(Optional.of("0123"), quoted.upstreams().get(0).username());
+        assertEquals("yes", quoted.upstreams().get(0).password().orElseThrow().reveal());
+        ConfigLoader fromEnv = new ConfigLoader(Map.of("U", "0123", "PW", "yes"));
+        UpstreamConfig env = fromEnv.parse(minimal("    url: http://a.example\n    username: ${U}\n    password: ${PW}\n"))
+                .upstreams().get(0);
+        assertEquals(Optional.of("0123"), env.username(), "a variable's value is always text");
+        assertEquals("yes", env.password().orElseThrow().reveal());
+    }
+
+    @Test
+    void aLongNameIsToldTheLengthLimit() {
+        String name = "a".repeat(300);
+        assertEquals("upstreams[0].name: '" + name + "' is not valid, expected a name of at most 63 characters (this one has 300)",
+                error("upstreams:\n  - name: " + name + "\n    url: http://a.example\n"));
+        assertEquals("b".repeat(63), loader.parse("upstreams:\n  - name: " + "b".repeat(63) + "\n    url: http://a.example\n")
+                .upstreams().get(0).name());
+        assertEquals("upstreams[0].name: '-hub' is not valid, expected lower-case letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit",
+                error("upstreams:\n  - name: '-hub'\n    url: http://a.example\n"));
+    }
+
+    @Test
     void missingEnvironmentVariable() {
         String message = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of()).parse(PINNED_EXAMPLE)).getMessage();
         assertEquals("upstreams[1].password: '${MIRROR_TWO_PASSWORD}' is not valid, expected environment variable "
                 + "MIRROR_TWO_PASSWORD to be set", message);
+    }
+
+    @Test
+    void environmentVariablesWorkInValuesOfEveryType() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("IV", "7s", "RISE", "4", "PR", "3", "EN", "false", "PORT", "6000",
+                "MARGIN", "35%", "RATE", "1MiB/s", "SIZE", "1GiB", "RETRIES", "2", "FETCHES", " 8 "));
+        MirrorswitchConfig config = withEnv.parse("""
+                listen: 127.0.0.1:${PORT}
+                upstreams:
+                  - name: one
+                    url: http://a.example
+                    priority: ${PR}
+                health:
+                  interval: ${IV}
+                  rise: ${RISE}
+                selection:
+                  margin: ${MARGIN}
+                timeouts:
+                  minThroughput: ${RATE}
+                failover:
+                  tagNotFoundRetries: ${RETRIES}
+                coalescing:
+                  enabled: ${EN}
+                  maxSpoolBytes: ${SIZE}
+                  maxSharedFetches: ${FETCHES}
+                """);
+
+        assertEquals(new HostPort("127.0.0.1", 6000), config.listen());
+        assertEquals(3, config.upstreams().get(0).priority());
+        assertEquals(Duration.ofSeconds(7), config.health().interval());
+        assertEquals(4, config.health().rise());
+        assertEquals(0.35, config.selection().margin(), 1e-9);
+        assertEquals(1 << 20, config.timeouts().minThroughputBytesPerSecond());
+        assertEquals(2, config.failover().tagNotFoundRetries());
+        assertFalse(config.coalescing().enabled());
+        assertEquals(1L << 30, config.coalescing().maxSpoolBytes());
+        assertEquals(8, config.coalescing().maxSharedFetches());
+    }
+
+    @Test
+    void aSubstitutedValueIsCheckedLikeAWrittenOne() {
+        ConfigLoader withEnv = new ConfigLoader(Map.of("RISE", "0", "EN", "maybe", "IV", "7", "PR", "first"));
+        assertEquals("health.rise: '0' is not valid, expected a whole number of at least 1",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  rise: ${RISE}\n")).getMessage());
+        assertEquals("coalescing.enabled: 'maybe' is not valid, expected true or false",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "coalescing:\n  enabled: ${EN}\n")).getMessage());
+        assertEquals("health.interval: '7' is not valid, expected a duration such as 500ms, 30s, 5m or 1h (at most 168h)",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  interval: ${IV}\n")).getMessage());
+        assertEquals("upstreams[0].priority: 'first' is not valid, expected a whole number of at least 0",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "    priority: ${PR}\n")).getMessage());
+        assertEquals("health.rise: '${UNSET}' is not valid, expected environment variable UNSET to be set",
+                assertThrows(ConfigException.class, () -> withEnv.parse(minimal("    url: http://a.example\n")
+                        + "health:\n  rise: ${UNSET}\n")).getMessage());
+    }
+
+    @Test
+    void numbersAndBooleansWrittenAsTextAreTheirValue() {
+        MirrorswitchConfig config = loader.parse(minimal("    url: http://a.example\n    priority: '7'\n")
+                + "health:\n  rise: '3'\ncoalescing:\n  enabled: 'false'\n");
+        assertEquals(7, config.upstreams().get(0).priority());
+        assertEquals(3, config.health().rise());
+        assertFalse(config.coalescing().enabled());
     }
 
     @Test
@@ -301,7 +482,13 @@ class ConfigLoaderTest {
     @Test
     void nonMappingDocument() {
         assertEquals("config: 'just text' is not valid, expected a mapping with at least an 'upstreams' list", error("just text\n"));
-        assertEquals("config: null is not valid, expected a mapping with at least an 'upstreams' list", error(""));
+    }
+
+    @Test
+    void anEmptyFileIsCalledEmpty() {
+        String expected = "config: the file is empty (no settings in it), expected a mapping with at least an 'upstreams' list";
+        assertEquals(expected, error(""));
+        assertEquals(expected, error("# only a comment\n\n"));
     }
 
     @Test
@@ -312,7 +499,8 @@ class ConfigLoaderTest {
                 error("admin: 0.0.0.0:70000\n" + minimal("    url: http://a.example\n")));
         assertEquals("upstreams[0].priority: 'high' is not valid, expected a whole number of at least 0",
                 error(minimal("    url: http://a.example\n    priority: high\n")));
-        assertEquals("upstreams[0].name: 'Hub One' is not valid, expected lower-case letters, digits, '.', '_' or '-'",
+        assertEquals("upstreams[0].name: 'Hub One' is not valid, expected lower-case letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit",
                 error("upstreams:\n  - name: Hub One\n    url: http://a.example\n"));
         assertEquals("selection.policy: 'random' is not valid, expected priority or fastest",
                 error(minimal("    url: http://a.example\n") + "selection:\n  policy: random\n"));
@@ -335,7 +523,11 @@ class ConfigLoaderTest {
     void loadNamesAnUnreadableFile(@TempDir Path dir) {
         Path absent = dir.resolve("nope.yaml");
         String message = assertThrows(ConfigException.class, () -> loader.load(absent)).getMessage();
-        assertTrue(message.startsWith(absent + ": cannot read config file"), message);
+        assertEquals(absent + ": cannot read config file (no such file)", message);
+        assertEquals(absent + ": cannot read config file (no such file)",
+                assertThrows(ConfigException.class, () -> ConfigLoader.read(absent)).getMessage(), "the one wording");
+        assertEquals(dir + ": cannot read config file (it is a directory)",
+                assertThrows(ConfigException.class, () -> loader.load(dir)).getMessage());
     }
 
     @Test

@@ -51,8 +51,24 @@ class ConfigPrinterTest {
         String yaml = ConfigPrinter.yaml(config);
 
         assertFalse(yaml.contains(SECRET), yaml);
-        assertEquals(3, yaml.split("password: '\\*{6}'", -1).length - 1, yaml);
+        assertEquals(2, yaml.split("password: '\\*{6}'", -1).length - 1, yaml);
         assertTrue(yaml.contains("username: alice"), yaml);
+    }
+
+    @Test
+    void aPasswordFromAFileIsShownAsItsPathAndReadsBack(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pw"), SECRET + "\n");
+        MirrorswitchConfig config = loader.parse("""
+                upstreams:
+                  - {name: b, url: https://b.example, username: bob, passwordFile: %s}
+                """.formatted(file));
+
+        String yaml = ConfigPrinter.yaml(config);
+
+        assertTrue(yaml.contains("    passwordFile: " + file + "\n"), yaml);
+        assertFalse(yaml.contains("password:"), "no masked password besides the file: " + yaml);
+        assertFalse(yaml.contains(SECRET), yaml);
+        assertEquals(config, loader.parse(yaml), "the printed config reads back, password file and all");
     }
 
     @Test

@@ -91,7 +91,7 @@ final class TokenBroker {
         String realm = challenge.authParams().get("realm");
         HttpUrl url = realm == null ? null : HttpUrl.parse(realm);
         if (url == null) {
-            throw new UpstreamAuthException(upstream.name(), 0, "Bearer challenge without a usable realm");
+            throw new UpstreamAuthException(upstream.name(), 0, "the registry's Bearer challenge has no usable realm");
         }
         return url;
     }

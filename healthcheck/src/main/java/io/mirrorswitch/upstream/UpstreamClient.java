@@ -72,8 +72,9 @@ public final class UpstreamClient {
         boolean isNew = !fresh.equals(known);
         if ("basic".equalsIgnoreCase(fresh.scheme()) && (!isNew || !upstream.hasCredentials())) {
             response.close();
-            throw new UpstreamAuthException(upstream.name(), 401,
-                    upstream.hasCredentials() ? "basic credentials refused" : "login required (basic auth)");
+            throw new UpstreamAuthException(upstream.name(), 401, upstream.hasCredentials()
+                    ? "the registry refused the basic credentials"
+                    : "the registry requires basic-auth credentials, none configured");
         }
         if (!isNew && !invalidToken) {
             return response;
@@ -91,11 +92,11 @@ public final class UpstreamClient {
         Optional<Challenge> again = retried.code() == 401 ? usableChallenge(retried.challenges()) : Optional.empty();
         if (again.isPresent() && "basic".equalsIgnoreCase(again.get().scheme())) {
             retried.close();
-            throw new UpstreamAuthException(upstream.name(), 401, "basic credentials refused");
+            throw new UpstreamAuthException(upstream.name(), 401, "the registry refused the basic credentials");
         }
         if (again.isPresent() && "invalid_token".equals(again.get().authParams().get("error"))) {
             retried.close();
-            throw new UpstreamAuthException(upstream.name(), 401, "a freshly issued token was refused (invalid_token)");
+            throw new UpstreamAuthException(upstream.name(), 401, "the registry refused a freshly issued token as invalid_token");
         }
         return retried;
     }
@@ -119,7 +120,8 @@ public final class UpstreamClient {
             response.close();
             if (hop == MAX_REDIRECTS) {
                 // Never hand a redirect back: the caller would relay its Location and send registry:2 around us.
-                throw new IOException(upstream.name() + ": more than " + MAX_REDIRECTS + " redirects for " + request);
+                // Plain words: this message is the note a probe shows and the reason a failover logs.
+                throw new IOException("more than " + MAX_REDIRECTS + " redirects for " + request + " (a redirect loop)");
             }
             next = redirect(next, response.code(), location);
         }

@@ -187,7 +187,7 @@ class UpstreamClientTest {
 
         UpstreamAuthException e = assertThrows(UpstreamAuthException.class, () -> fetch(client));
         assertEquals(401, e.status());
-        assertTrue(e.getMessage().contains("invalid_token"), e.getMessage());
+        assertEquals("the registry refused a freshly issued token as invalid_token (401)", e.note());
     }
 
     @Test
@@ -196,9 +196,21 @@ class UpstreamClientTest {
         UpstreamClient client = new UpstreamClient(upstream("127.0.0.1", true), HTTP);
 
         UpstreamAuthException e = assertThrows(UpstreamAuthException.class, () -> fetch(client));
-        assertEquals("basic credentials refused", e.detail());
+        assertEquals("the registry refused the basic credentials (401)", e.note(), "no token endpoint is involved");
+        assertEquals("up: the registry refused the basic credentials (401)", e.getMessage());
+        assertEquals(java.util.Optional.empty(), e.step(), "the refused step is the registry request itself");
         registry.verify(1, getRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", equalTo(BASIC)));
         registry.verify(1, getRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", absent()));
+    }
+
+    @Test
+    void basicAuthWithoutCredentialsIsALoginWallOfTheRegistry() {
+        registry.stubFor(get(MANIFEST).willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"r\"")));
+        UpstreamClient client = new UpstreamClient(upstream("127.0.0.1", false), HTTP);
+
+        UpstreamAuthException e = assertThrows(UpstreamAuthException.class, () -> fetch(client));
+        assertEquals("the registry requires basic-auth credentials, none configured (401)", e.note());
+        assertFalse(e.getMessage().contains("token endpoint"), e.getMessage());
     }
 
     @Test
@@ -210,6 +222,7 @@ class UpstreamClientTest {
         UpstreamAuthException e = assertThrows(UpstreamAuthException.class, () -> fetch(client));
         assertEquals(401, e.status());
         assertEquals("login required", e.detail());
+        assertEquals("token endpoint 401: login required", e.note());
     }
 
     @Test
@@ -218,7 +231,7 @@ class UpstreamClientTest {
         UpstreamClient client = new UpstreamClient(upstream("127.0.0.1", false), HTTP);
 
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> fetch(client));
-        assertTrue(e.getMessage().contains("redirects"), e.getMessage());
+        assertEquals("more than 5 redirects for GET " + MANIFEST + " (a redirect loop)", e.getMessage());
         registry.verify(6, getRequestedFor(urlEqualTo(MANIFEST)));
     }
 

@@ -68,7 +68,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "Limit per mirror (default: health.timeout, 30s)")
     String timeout;
 
-    @Option(names = "--slow-after", paramLabel = "DURATION", description = "Slower than this is 'slow' (default: health.slowAfter, 5s)")
+    @Option(names = "--slow-after", paramLabel = "DURATION", description = "Slower than this is 'slow', below --timeout (default: health.slowAfter, 5s, "
+                    + "or half of --timeout when that is not longer)")
     String slowAfter;
 
     @Option(names = "--json", description = "Print the results as JSON instead of a table")

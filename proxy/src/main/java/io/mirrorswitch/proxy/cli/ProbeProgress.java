@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Progress of a {@code probe} run on stderr, so stdout stays the table (or the JSON): one line per finished
@@ -21,7 +20,8 @@ final class ProbeProgress implements AutoCloseable {
 
     private final PrintWriter err;
     private final int total;
-    private final AtomicInteger done = new AtomicInteger();
+    /** Mirrors reported so far; counted and printed under the lock on {@code err}, so the counts print in order. */
+    private int done;
     private final Set<String> waiting = new ConcurrentSkipListSet<>();
     private final long startNanos = System.nanoTime();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,10 +47,19 @@ final class ProbeProgress implements AutoCloseable {
             waiting.add(name);
             ProbeResult result = probe.probe(client, deep);
             waiting.remove(name);
-            say("[" + done.incrementAndGet() + "/" + total + "] " + name + ": " + result.outcome().word() + " in "
-                    + Units.millis(result.total().toMillis()));
+            finished(name, result);
             return result;
         };
+    }
+
+    private void finished(String name, ProbeResult result) {
+        String line = name + ": " + result.outcome().word() + " in " + Units.millis(result.total().toMillis());
+        synchronized (err) {
+            // Numbered where it is printed: a count taken before waiting for the output could print after a later one.
+            done++;
+            err.println("[" + done + "/" + total + "] " + line);
+            err.flush();
+        }
     }
 
     private void tick() {

@@ -2,12 +2,16 @@ package io.mirrorswitch.proxy.cli;
 
 import io.mirrorswitch.config.ConfigException;
 import io.mirrorswitch.config.ConfigLoader;
+import io.mirrorswitch.config.Durations;
 import io.mirrorswitch.config.HealthConfig;
 import io.mirrorswitch.config.MirrorswitchConfig;
+import io.mirrorswitch.config.Origins;
 import io.mirrorswitch.config.UpstreamConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +36,7 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
 
     static ProbeTargets of(ConfigLoader loader, Optional<Path> file, List<String> urls, Overrides overrides) {
         boolean fromUrls = file.isEmpty();
-        MirrorswitchConfig config = file.map(loader::load).orElseGet(() -> loader.parse(dump(urlConfig(urls))));
+        MirrorswitchConfig config = file.map(loader::load).orElseGet(() -> loader.parse(dump(urlConfig(origins(urls)))));
         HealthConfig health = overrides.applyTo(loader, config.health());
         MirrorswitchConfig effective = new MirrorswitchConfig(config.listen(), config.admin(), config.publicUrl(),
                 config.upstreams(), health, config.selection(), config.timeouts(), config.failover());
@@ -47,12 +51,8 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
             }
             Map<String, Object> health = new LinkedHashMap<>();
             health.put("probe", image == null ? base.probe() : image);
-            if (timeout != null) {
-                health.put("timeout", timeout);
-            }
-            if (slowAfter != null) {
-                health.put("slowAfter", slowAfter);
-            }
+            health.put("timeout", timeout == null ? Durations.format(base.timeout()) : timeout);
+            health.put("slowAfter", slowAfter == null ? defaultSlowAfter(base) : slowAfter);
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("upstreams", List.of(Map.of("name", "x", "url", "http://x.invalid")));
             root.put("health", health);
@@ -63,10 +63,41 @@ record ProbeTargets(List<UpstreamConfig> upstreams, MirrorswitchConfig config, b
                 throw ConfigException.of(e.getMessage().replace("health.probe", "--image")
                         .replace("health.timeout", "--timeout").replace("health.slowAfter", "--slow-after"));
             }
-            return new HealthConfig(base.interval(), parsed.probe(), timeout == null ? base.timeout() : parsed.timeout(),
-                    slowAfter == null ? base.slowAfter() : parsed.slowAfter(), base.rise(), base.fall(), base.deepEvery(),
-                    base.throttleCooldown());
+            return new HealthConfig(base.interval(), parsed.probe(), parsed.timeout(), parsed.slowAfter(), base.rise(),
+                    base.fall(), base.deepEvery(), base.throttleCooldown());
         }
+
+        /**
+         * Without {@code --slow-after}: the config's (or the default) slowAfter, or half of {@code --timeout} when
+         * that is not longer (slow must be below the limit to be seen at all); the first progress line says which.
+         */
+        private String defaultSlowAfter(HealthConfig base) {
+            if (timeout == null) {
+                return Durations.format(base.slowAfter());
+            }
+            Duration limit = Durations.parse("--timeout", timeout);
+            return Durations.format(base.slowAfter().compareTo(limit) < 0 ? base.slowAfter() : limit.dividedBy(2));
+        }
+    }
+
+    /**
+     * The URL arguments as origins, each checked on its own and named by its place on the command line (not by a
+     * config key it never had); a trailing slash is dropped, and the same mirror twice is a mistake.
+     */
+    static List<String> origins(List<String> urls) {
+        List<String> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < urls.size(); i++) {
+            String argument = urls.size() == 1 ? "URL argument" : "URL argument " + (i + 1);
+            URI origin = Origins.parseLenient(argument, urls.get(i));
+            Integer before = seen.putIfAbsent(Origins.identity(origin), i + 1);
+            if (before != null) {
+                throw new ConfigException(argument, urls.get(i), "a mirror not given before (URL argument " + before
+                        + " is the same)");
+            }
+            out.add(origin.toString());
+        }
+        return out;
     }
 
     /** A config tree with one upstream per URL, named after its host and port. */

@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
         ConfigLoader loader = ConfigLoader.withSystemEnv();
         Mirrorswitch running;
         try {
+            if (config != null) {
+                // Read once up front so an unreadable file gets the same one line as check-config and POST /reload.
+                ConfigLoader.read(config);
+            }
             running = config == null ? Mirrorswitch.start(loader.embeddedDefault())
                     : Mirrorswitch.start(config, loader, true, !noWatch);
         } catch (ConfigException e) {

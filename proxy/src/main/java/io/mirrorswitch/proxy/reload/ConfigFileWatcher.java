@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * Reloads the config when its file changes. It watches the file's directory, not the file: editors replace
  * files by rename, and a Kubernetes ConfigMap volume swaps a {@code ..data} symlink next to the file, so events
  * on the directory are the reliable signal. Any event starts a short quiet period (editors write in several
- * steps); when no further event arrives within it, {@link ConfigReloader#reloadIfChanged} compares the bytes
- * and reloads only a real change. One daemon thread; {@link #close()} ends it.
+ * steps); when no further event arrives within it, {@link ConfigReloader#reloadIfChanged} compares the file
+ * with what the last attempt found (its bytes, or why it could not be read) and reloads only a real change, so
+ * events that do not touch the file (a log written next to it) cost a read and nothing else. One daemon thread;
+ * {@link #close()} ends it.
  */
 public final class ConfigFileWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFileWatcher.class);

@@ -4,9 +4,7 @@ import io.mirrorswitch.config.ConfigException;
 import io.mirrorswitch.config.ConfigLoader;
 import io.mirrorswitch.config.MirrorswitchConfig;
 import io.mirrorswitch.proxy.metrics.ReloadMetrics;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +32,8 @@ public final class ConfigReloader {
     private final Clock clock;
     private final MirrorswitchConfig started;
     private MirrorswitchConfig running;
-    private byte[] lastSeen;
+    /** The file as the last attempt (or the start) saw it. */
+    private FileState lastSeen;
     private Instant loadedAt;
     private Optional<Instant> lastAttemptAt = Optional.empty();
     private Optional<String> lastError = Optional.empty();
@@ -55,7 +54,7 @@ public final class ConfigReloader {
         this.clock = clock;
         this.started = config;
         this.running = config;
-        this.lastSeen = text.clone();
+        this.lastSeen = FileState.read(text);
         this.loadedAt = clock.instant();
     }
 
@@ -67,19 +66,42 @@ public final class ConfigReloader {
         return running;
     }
 
-    /** Reads the file and applies it; {@code trigger} says why, for the log ({@code POST /reload}, {@code file changed}). */
+    /**
+     * Reads the file and applies it; {@code trigger} says why, for the log ({@code POST /reload}, {@code file changed}).
+     * Every call is an attempt that is answered, logged and counted, even when it fails the way the last one did:
+     * someone asked.
+     */
     public synchronized ReloadResult reload(String trigger) {
         if (file.isEmpty()) {
             return new ReloadResult(ReloadResult.UNAVAILABLE,
                     "nothing to reload: mirrorswitch was started without --config", List.of(), List.of());
         }
+        return attempt(trigger, FileState.of(file.get()));
+    }
+
+    /**
+     * For the file watcher: reloads only when the file differs from what the last attempt saw, where "what it saw"
+     * is either the bytes or why the file could not be read. So a file that stays unreadable (deleted, say) is
+     * refused, logged and counted once, not at every event in its directory (the log being written there, for
+     * one), and putting back the very bytes in force is seen as a change that clears the error.
+     */
+    public synchronized Optional<ReloadResult> reloadIfChanged(String trigger) {
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        FileState now = FileState.of(file.get());
+        if (now.equals(lastSeen)) {
+            return Optional.empty();
+        }
+        return Optional.of(attempt(trigger, now));
+    }
+
+    private ReloadResult attempt(String trigger, FileState seen) {
         lastAttemptAt = Optional.of(clock.instant());
-        byte[] text;
+        lastSeen = seen;
         MirrorswitchConfig next;
         try {
-            text = read(file.get());
-            lastSeen = text;
-            next = loader.parse(new String(text, StandardCharsets.UTF_8));
+            next = loader.parse(new String(seen.bytes(), StandardCharsets.UTF_8));
         } catch (ConfigException e) {
             return refuse(trigger, e.getMessage());
         }
@@ -104,21 +126,6 @@ public final class ConfigReloader {
         return new ReloadResult(ReloadResult.APPLIED, summary, changes.describe(), restartNeeded);
     }
 
-    /** For the file watcher: reloads only when the file's bytes differ from those last read. */
-    public synchronized Optional<ReloadResult> reloadIfChanged(String trigger) {
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            if (Arrays.equals(Files.readAllBytes(file.get()), lastSeen)) {
-                return Optional.empty();
-            }
-        } catch (IOException e) {
-            // Mid-replace (e.g. a ConfigMap symlink swap) or deleted: reload() reports it if it persists.
-        }
-        return Optional.of(reload(trigger));
-    }
-
     /** The {@code config} object of {@code /status}. */
     public synchronized Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -131,19 +138,48 @@ public final class ConfigReloader {
         return out;
     }
 
+    /**
+     * The config file as one attempt saw it: its bytes, or the error line saying why it could not be read. Two
+     * states are equal when a reload of either would come to the same thing.
+     */
+    private record FileState(byte[] text, String unreadable) {
+        static FileState of(Path file) {
+            try {
+                return new FileState(ConfigLoader.read(file), null);
+            } catch (ConfigException e) {
+                return new FileState(null, e.getMessage());
+            }
+        }
+
+        static FileState read(byte[] text) {
+            return new FileState(text.clone(), null);
+        }
+
+        /** The bytes to parse; an unreadable file throws its error line. */
+        byte[] bytes() {
+            if (text == null) {
+                throw ConfigException.of(unreadable);
+            }
+            return text;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileState other && Arrays.equals(text, other.text)
+                    && java.util.Objects.equals(unreadable, other.unreadable);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(text) + java.util.Objects.hashCode(unreadable);
+        }
+    }
+
     private ReloadResult refuse(String trigger, String error) {
         lastError = Optional.of(error);
         lastErrorAt = lastAttemptAt;
         metrics.record(ReloadResult.REFUSED);
         LOG.warn("config reload ({}) refused, the running config stays: {}", trigger, error);
         return new ReloadResult(ReloadResult.REFUSED, error, List.of(), restartNeeded);
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw ConfigException.of(file + ": cannot read config file (" + e + ")");
-        }
     }
 }

@@ -40,7 +40,7 @@ class StatusPageBrowserTest {
                      upstreams:
                        - {name: dead, url: 'http://127.0.0.1:%d', priority: 1}
                        - {name: mirror, url: '%s', priority: 2}
-                     health: {interval: 2s, timeout: 5s}
+                     health: {interval: 2s, timeout: 5s, slowAfter: 2s}
                      """.formatted(closedPort(), healthy.url())))) {
             AdminClient admin = new AdminClient(mirrorswitch.adminPort());
             admin.awaitStatus(s -> "mirror".equals(s.path("active").asText())

@@ -36,7 +36,8 @@ class CommandLineTest {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertFalse(run.out().contains(SECRET), "the password never prints");
-        assertTrue(run.out().contains("password: '******'"), run.out());
+        assertTrue(run.out().contains("passwordFile: " + password + "\n"), "the path is not secret: " + run.out());
+        assertFalse(run.out().contains("password: "), run.out());
         assertTrue(run.out().contains("slowAfter: 2s") && run.out().contains("throttleCooldown: 5m"), run.out());
         MirrorswitchConfig printed = new ConfigLoader(Map.of()).parse(run.out());
         assertEquals("mirror", printed.upstreams().get(0).name(), "the printed YAML is a config that reads back");
@@ -56,8 +57,20 @@ class CommandLineTest {
 
         CliRun missing = CliRun.of("check-config", dir.resolve("absent.yaml").toString());
         assertEquals(2, missing.exitCode());
-        assertTrue(missing.err().contains("cannot read config file"), missing.toString());
-        assertEquals(1, missing.err().strip().lines().count(), "one line");
+        assertEquals("mirrorswitch: " + dir.resolve("absent.yaml") + ": cannot read config file (no such file)\n",
+                missing.err());
+    }
+
+    @Test
+    void serveAndCheckConfigSayTheSameAboutAMissingFile() {
+        String absent = dir.resolve("absent.yaml").toString();
+
+        CliRun serve = CliRun.of("serve", "--config", absent);
+        CliRun check = CliRun.of("check-config", absent);
+
+        assertEquals(2, serve.exitCode(), serve.toString());
+        assertEquals("mirrorswitch: " + absent + ": cannot read config file (no such file)\n", serve.err());
+        assertEquals(check.err(), serve.err(), "one wording, no Java class names");
     }
 
     @Test
@@ -88,7 +101,50 @@ class CommandLineTest {
 
         CliRun badUrl = CliRun.of("probe", "ftp://a.example");
         assertEquals(2, badUrl.exitCode());
-        assertTrue(badUrl.err().contains("'ftp://a.example' is not valid"), badUrl.toString());
+        assertEquals("mirrorswitch probe: URL argument: 'ftp://a.example' is not valid, expected an http:// or https:// "
+                + "URL with a host and no path, e.g. https://mirror.example\n", badUrl.err(), "names the argument, not a config key");
+
+        CliRun secondBad = CliRun.of("probe", "http://a.example", "https://b.example/v2/");
+        assertEquals(2, secondBad.exitCode());
+        assertTrue(secondBad.err().startsWith("mirrorswitch probe: URL argument 2: 'https://b.example/v2/' is not valid"),
+                secondBad.toString());
+
+        CliRun twice = CliRun.of("probe", "https://a.example", "https://A.example:443/");
+        assertEquals(2, twice.exitCode());
+        assertEquals("mirrorswitch probe: URL argument 2: 'https://A.example:443/' is not valid, expected a mirror not "
+                + "given before (URL argument 1 is the same)\n", twice.err());
+    }
+
+    @Test
+    void probeAcceptsAUrlWithATrailingSlash() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+
+        CliRun run = CliRun.of("probe", "--timeout", "5s", "--slow-after", "1s", url + "/");
+
+        assertEquals(1, run.exitCode(), "measured (and down), not refused as an argument: " + run);
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith(url + " ")), "shown without the slash: " + run.out());
+        assertTrue(run.err().contains("[1/1] " + url + ": down"), run.err());
+    }
+
+    @Test
+    void probeKeepsSlowAfterBelowTheTimeout() throws IOException {
+        CliRun tooSlow = CliRun.of("probe", "--slow-after", "40s", "http://a.example");
+        assertEquals(2, tooSlow.exitCode(), tooSlow.toString());
+        assertEquals("mirrorswitch probe: --slow-after: '40s' is not valid, expected a duration below --timeout (30s): "
+                + "a round that reaches the timeout is stalled, never slow\n", tooSlow.err());
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        CliRun shortLimit = CliRun.of("probe", "--timeout", "3s", "http://127.0.0.1:" + closed);
+        assertEquals(1, shortLimit.exitCode(), shortLimit.toString());
+        assertTrue(shortLimit.err().startsWith("probing 1 mirror for library/alpine:3.19 (limit 3s each, slow after 1500ms)"),
+                "without --slow-after, half the limit when the default is not below it: " + shortLimit.err());
     }
 
     @Test

@@ -38,7 +38,7 @@ class HealthSwitchEndToEndTest {
                      upstreams:
                        - {name: a, url: %s, priority: 1}
                        - {name: b, url: %s, priority: 2}
-                     health: {interval: %dms, rise: 2, fall: 2, timeout: 5s}
+                     health: {interval: %dms, rise: 2, fall: 2, timeout: 5s, slowAfter: 2s}
                      selection: {policy: priority, failbackAfter: %dms}
                      """.formatted(a.url(), b.url(), INTERVAL.toMillis(), FAILBACK_AFTER.toMillis())));
              RegistryProcess front = RegistryProcess.builder().name("front")
