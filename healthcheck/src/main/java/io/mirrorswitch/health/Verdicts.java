@@ -81,7 +81,7 @@ final class Verdicts {
     static ProbeFailure forException(String step, IOException e) {
         ProbeEvidence evidence = ProbeEvidence.error(step, String.valueOf(e.getMessage()));
         if (e instanceof UpstreamAuthException auth) {
-            String note = "token endpoint " + auth.status() + (auth.detail().isEmpty() ? "" : ": " + auth.detail());
+            String note = auth.note();
             // The token endpoint's request is the step that failed, not the registry request that needed the token.
             ProbeEvidence ev = ProbeEvidence.of(auth.step().orElse(step), auth.status(), evidenceHeaders(auth.headers()),
                     auth.detail());
@@ -109,7 +109,9 @@ final class Verdicts {
         if (e instanceof InterruptedIOException) {
             return new ProbeFailure(Outcome.DOWN, "no response headers in time (first-byte timeout)", evidence);
         }
-        return new ProbeFailure(Outcome.DOWN, e.getClass().getSimpleName() + ": " + message, evidence);
+        // A plain IOException's message is already written for people (e.g. a redirect loop); subclasses are named.
+        String what = e.getClass() == IOException.class ? message : e.getClass().getSimpleName() + ": " + message;
+        return new ProbeFailure(Outcome.DOWN, what, evidence);
     }
 
     /** The body stopped (timeout, reset, early end) after the headers arrived. */

@@ -169,6 +169,24 @@ class ProberTest {
     }
 
     @Test
+    void refusedBasicCredentialsAreTheRegistrysRefusalNotATokenEndpoints() {
+        registry.serveImage();
+        wm.stubFor(get(urlEqualTo("/v2/")).willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"r\"")));
+        ProbeResult r = probe(health(Duration.ofSeconds(5), Duration.ofSeconds(5)), true, new UpstreamConfig("hub1",
+                URI.create(wm.baseUrl()), 1, Optional.of("someone"), Optional.of(new io.mirrorswitch.config.Secret("wrong"))));
+        assertEquals(Outcome.AUTH_WALL, r.outcome());
+        assertEquals("the registry refused the basic credentials (401)", r.note());
+    }
+
+    @Test
+    void aRedirectLoopIsSaidPlainly() {
+        wm.stubFor(get(urlEqualTo("/v2/")).willReturn(aResponse().withStatus(302).withHeader("Location", "/v2/")));
+        ProbeResult r = probe(true);
+        assertEquals(Outcome.DOWN, r.outcome());
+        assertEquals("more than 5 redirects for GET /v2/ (a redirect loop)", r.note());
+    }
+
+    @Test
     void authWallEvidenceNamesTheRefusedTokenRequestWithoutSecrets() {
         registry.serveImage();
         String realm = wm.baseUrl().replace("http://", "http://realm-user:realm-pass@") + "/token?sig=SIGNATURE#frag";

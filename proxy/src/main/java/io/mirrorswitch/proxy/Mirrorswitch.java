@@ -25,7 +25,6 @@ import org.xnio.Options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -111,12 +110,7 @@ public final class Mirrorswitch implements AutoCloseable {
      * re-reads it on {@code POST /reload} and, with {@code watchFile}, whenever it changes.
      */
     public static Mirrorswitch start(Path configFile, ConfigLoader loader, boolean activeHealthChecks, boolean watchFile) {
-        byte[] text;
-        try {
-            text = Files.readAllBytes(configFile);
-        } catch (IOException e) {
-            throw ConfigException.of(configFile + ": cannot read config file (" + e + ")");
-        }
+        byte[] text = ConfigLoader.read(configFile);
         MirrorswitchConfig config = loader.parse(new String(text, StandardCharsets.UTF_8));
         Mirrorswitch running = start(config, text, Optional.of(configFile), loader, activeHealthChecks);
         if (watchFile) {

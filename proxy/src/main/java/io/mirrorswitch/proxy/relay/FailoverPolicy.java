@@ -69,8 +69,7 @@ final class FailoverPolicy {
             return new Attempt(upstream, transfer.abortFault(), transfer.abortReason(), Optional.empty());
         }
         if (e instanceof UpstreamAuthException auth) {
-            return new Attempt(upstream, TrafficFault.AUTH_FAILURE,
-                    "token endpoint " + auth.status() + (auth.detail().isEmpty() ? "" : ": " + auth.detail()), Optional.empty());
+            return new Attempt(upstream, TrafficFault.AUTH_FAILURE, auth.note(), Optional.empty());
         }
         if (endedEarly(e)) {
             return new Attempt(upstream, TrafficFault.TRUNCATED, "body ended early (" + e.getMessage() + ")", Optional.empty());
