@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +125,7 @@ class SharedBlobFetchesTest {
     void closeDeletesTheSpoolDirectoryWhileAFetchIsStillRunning() throws Exception {
         fetches(1 << 20, 4);
         SharedFetch lead = assertInstanceOf(SharedBlobFetches.Lead.class, fetches.join(A)).fetch();
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         assertEquals(Optional.empty(), fetches.start(lead, answer(A, 100), sink -> {
             try {
                 never.await(); // an upstream that is still sending; close() interrupts it
@@ -139,8 +140,9 @@ class SharedBlobFetchesTest {
         try (Stream<Path> left = Files.list(spoolDir)) {
             assertEquals(List.of(), left.toList(), "the instance directory and its .lock are gone");
         }
+        assertTrue(producers.awaitTermination(10, TimeUnit.SECONDS)); // the interrupted producer has ended
         lead.leave();
-        assertEquals(0, fetches.spoolBytes());
+        assertEquals(0, fetches.spoolBytes(), "the last of producer and readers frees the reservation");
     }
 
     private static SharedAnswer answer(String digest, long length) {
