@@ -12,11 +12,11 @@ import java.util.function.Predicate;
  * The log lines written while it is open. slf4j-simple writes every line to whatever {@code System.out} is at that
  * moment (see simplelogger.properties), so teeing {@code System.out} catches them; the console still gets it all.
  */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
     private final PrintStream original = System.out;
     private final StringBuilder text = new StringBuilder();
 
-    CapturedLog() {
+    public CapturedLog() {
         System.setOut(new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
@@ -35,7 +35,7 @@ final class CapturedLog implements AutoCloseable {
     }
 
     /** The first line that satisfies {@code condition}, waiting for it to be written for at most {@code within}. */
-    String await(Predicate<String> condition, Duration within) throws InterruptedException {
+    public String await(Predicate<String> condition, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         synchronized (text) {
             while (true) {
@@ -53,7 +53,7 @@ final class CapturedLog implements AutoCloseable {
     }
 
     /** Everything logged so far. */
-    String text() {
+    public String text() {
         synchronized (text) {
             return text.toString();
         }

@@ -9,11 +9,10 @@ import io.mirrorswitch.config.ConfigLoader;
 import io.mirrorswitch.config.MirrorswitchConfig;
 import io.mirrorswitch.health.HealthBoard;
 import io.mirrorswitch.health.Prober;
+import io.mirrorswitch.proxy.CapturedLog;
 import io.mirrorswitch.proxy.metrics.Metrics;
 import io.mirrorswitch.upstream.TokenCacheListener;
 import io.mirrorswitch.upstream.UpstreamHttp;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +50,7 @@ class ConfigReloaderTest {
     private Metrics metrics;
     private LiveUpstreams live;
     private ConfigReloader reloader;
-    private final StringBuilder log = new StringBuilder();
-    private PrintStream originalOut;
+    private CapturedLog log;
 
     @BeforeEach
     void start() throws Exception {
@@ -64,36 +62,19 @@ class ConfigReloaderTest {
         live = new LiveUpstreams(config, UpstreamHttp.client(config.timeouts()), clock, board, scheduler,
                 TokenCacheListener.NONE, health -> new Prober(health, clock), false);
         reloader = new ConfigReloader(Optional.of(file), text, config, loader, live, metrics.reloads(), clock);
-        // slf4j-simple writes to whatever System.out is when a line is logged.
-        originalOut = System.out;
-        System.setOut(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                originalOut.write(bytes, offset, length);
-                synchronized (log) {
-                    log.append(new String(bytes, offset, length, StandardCharsets.UTF_8));
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
+        log = new CapturedLog();
     }
 
     @AfterEach
     void stop() {
-        System.setOut(originalOut);
+        log.close();
         live.close();
         metrics.close();
         scheduler.shutdownNow();
     }
 
     private long refusedLines() {
-        synchronized (log) {
-            return log.toString().lines().filter(l -> l.contains("refused, the running config stays")).count();
-        }
+        return log.text().lines().filter(l -> l.contains("refused, the running config stays")).count();
     }
 
     private Optional<Double> metric(String name, String... labels) {
@@ -119,7 +100,7 @@ class ConfigReloaderTest {
             assertEquals(Optional.empty(), reloader.reloadIfChanged(TRIGGER), "event " + event + ": nothing changed");
         }
         assertEquals(Optional.of(1.0), metric("mirrorswitch_config_reloads_total", "result", "refused"));
-        assertEquals(1, refusedLines(), "logged once:\n" + log);
+        assertEquals(1, refusedLines(), "logged once:\n" + log.text());
         assertEquals(Optional.of(0.0), metric("mirrorswitch_config_last_reload_ok"));
         assertEquals(file + ": cannot read config file (no such file)", reloader.status().get("lastError"));
     }
@@ -153,7 +134,7 @@ class ConfigReloaderTest {
 
         assertTrue(deleted.orElseThrow().message().endsWith("(no such file)"), deleted.get().message());
         assertEquals(Optional.of(2.0), metric("mirrorswitch_config_reloads_total", "result", "refused"));
-        assertEquals(2, refusedLines(), log.toString());
+        assertEquals(2, refusedLines(), log.text());
     }
 
     @Test
