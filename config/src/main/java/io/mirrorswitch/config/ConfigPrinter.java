@@ -1,6 +1,7 @@
 package io.mirrorswitch.config;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,7 @@ public final class ConfigPrinter {
 
     /** 0.2 as {@code 20%}; the loader reads it back to the same fraction. */
     static String percent(double fraction) {
-        return BigDecimal.valueOf(fraction).movePointRight(2).stripTrailingZeros().toPlainString() + "%";
+        // 99.9% is read as 99.9 / 100 = 0.9990000000000001; twelve significant digits give back what was written.
+        return BigDecimal.valueOf(fraction).movePointRight(2).round(new MathContext(12)).stripTrailingZeros().toPlainString() + "%";
     }
 }

@@ -16,21 +16,38 @@ public final class Origins {
      * a file, or the command-line argument it came from.
      */
     public static URI parse(String key, String text) {
+        String shown = withoutUserInfo(text);
         try {
             URI uri = new URI(text);
-            boolean httpScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean httpScheme = "http".equals(scheme) || "https".equals(scheme);
+            if (httpScheme && uri.getRawUserInfo() != null) {
+                throw new ConfigException(key, shown, EXPECTED + "; credentials belong in username and password "
+                        + "(or passwordFile), never in the URL");
+            }
             boolean noPath = uri.getRawPath() == null || uri.getRawPath().isEmpty();
             if (httpScheme && uri.getHost() != null && noPath && uri.getRawQuery() == null
-                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
-                return uri;
+                    && uri.getRawFragment() == null) {
+                if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                    throw new ConfigException(key, shown, EXPECTED + " (a port from 1 to 65535)");
+                }
+                return scheme.equals(uri.getScheme()) ? uri : new URI(scheme, null, uri.getHost(), uri.getPort(), null, null, null);
             }
             if (httpScheme && "/".equals(uri.getRawPath())) {
-                throw new ConfigException(key, text, EXPECTED + " (no trailing slash)");
+                throw new ConfigException(key, shown, EXPECTED + " (no trailing slash)");
             }
         } catch (URISyntaxException ignored) {
             // reported below
         }
-        throw new ConfigException(key, text, EXPECTED);
+        throw new ConfigException(key, shown, EXPECTED);
+    }
+
+    /**
+     * {@code text} with whatever sits between {@code ://} and {@code @} replaced by {@code ******}: a URL written with
+     * a password in it must not echo the password back in an error (errors reach logs, /status and /reload answers).
+     */
+    static String withoutUserInfo(String text) {
+        return text.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1******@");
     }
 
     /** As {@link #parse}, but a trailing slash ({@code https://mirror.example/}) is dropped instead of refused. */

@@ -224,8 +224,11 @@ class ConfigLoaderTest {
                 error(minimal("    url: https://mirror.example/\n")));
         assertEquals("upstreams[0].url: 'mirror.example' is not valid, " + expected,
                 error(minimal("    url: mirror.example\n")));
-        assertEquals("upstreams[0].url: 'https://user:pw@mirror.example' is not valid, " + expected,
-                error(minimal("    url: https://user:pw@mirror.example\n")));
+        assertEquals("upstreams[0].url: 'https://******@mirror.example' is not valid, " + expected + "; credentials "
+                        + "belong in username and password (or passwordFile), never in the URL",
+                error(minimal("    url: https://user:pw@mirror.example\n")), "the password is not echoed");
+        assertEquals("upstreams[0].url: 'http://127.0.0.1:99999' is not valid, " + expected + " (a port from 1 to 65535)",
+                error(minimal("    url: http://127.0.0.1:99999\n")));
         assertEquals("publicUrl: 'http://cache.example/registry' is not valid, " + expected,
                 error("publicUrl: http://cache.example/registry\n" + minimal("    url: http://a.example\n")));
     }

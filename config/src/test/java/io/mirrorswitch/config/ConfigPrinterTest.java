@@ -85,5 +85,6 @@ class ConfigPrinterTest {
         assertEquals("20%", ConfigPrinter.percent(0.2));
         assertEquals("12.5%", ConfigPrinter.percent(0.125));
         assertEquals("0%", ConfigPrinter.percent(0));
+        assertEquals("99.9%", ConfigPrinter.percent(99.9 / 100), "as the loader reads 99.9%");
     }
 }

@@ -279,5 +279,6 @@ public final class Mirrorswitch implements AutoCloseable {
         metrics.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+        LOG.info("mirrorswitch stopped");
     }
 }

@@ -106,6 +106,14 @@ public final class ConfigReloader {
             return refuse(trigger, e.getMessage());
         }
         ConfigChanges changes = ConfigChanges.between(started, running, next);
+        if (changes.anyLive()) {
+            try {
+                live.apply(next, changes); // builds everything before it swaps anything: a failure changes nothing
+            } catch (RuntimeException e) {
+                LOG.error("config reload ({}): applying {} failed", trigger, file.get(), e);
+                return refuse(trigger, file.get() + ": valid, but it could not be applied (" + e.getMessage() + ")");
+            }
+        }
         lastError = Optional.empty();
         lastErrorAt = Optional.empty();
         restartNeeded = changes.restartNeeded();
@@ -117,7 +125,6 @@ public final class ConfigReloader {
             LOG.info("config reload ({}): nothing to apply", trigger);
             return new ReloadResult(ReloadResult.UNCHANGED, "nothing to apply", List.of(), restartNeeded);
         }
-        live.apply(next, changes);
         running = next;
         loadedAt = clock.instant();
         metrics.record(ReloadResult.APPLIED);
